@@ -1,0 +1,33 @@
+from django.db import models
+from django.urls import reverse
+
+
+class Person(models.Model):
+    """Anyone the newsroom writes about or who writes for it; not necessarily a user."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    title = models.CharField(max_length=200, blank=True, help_text="Role or job title.")
+    organization = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        "stories.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_staff_member = models.BooleanField(
+        "staff",
+        default=False,
+        help_text="Works for the newsroom (reporters, editors, photographers).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="person_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stories:person", kwargs={"slug": self.slug})

@@ -1,0 +1,217 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from stories.sanitize import clean_html
+
+from .tags import StoryTagManager, TaggedStory
+
+
+class StoryQuerySet(models.QuerySet):
+    def public(self, at=None):
+        """Stories a reader may see, through any channel.
+
+        A story is public when it is published, its publish time has come and no
+        embargo is still in force. Every page, feed, sitemap, search result and
+        related-story list must start from this method.
+        """
+        now = at or timezone.now()
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now).filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+        )
+
+    def for_listing(self):
+        """Load what a story card shows: section, hero image, bylines with people."""
+        return self.select_related("section", "hero_image").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("person"))
+        )
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    class Kind(models.TextChoices):
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        OPINION = "opinion", "Opinion"
+        EXPLAINER = "explainer", "Explainer"
+        BACKGROUND = "background", "Background"
+        INTERVIEW = "interview", "Interview"
+        REVIEW = "review", "Review"
+        FACT_CHECK = "fact_check", "Fact check"
+
+    headline = models.CharField(max_length=200)
+    seo_headline = models.CharField(
+        "SEO / social headline",
+        max_length=200,
+        blank=True,
+        help_text="Used for search engines and social cards instead of the headline, if set.",
+    )
+    dek = models.TextField("dek", blank=True, help_text="The standfirst under the headline.")
+    kicker = models.CharField(
+        max_length=60, blank=True, help_text='A short label, e.g. "Exclusive".'
+    )
+    slug = models.SlugField(max_length=200, help_text="The story's address; unique.")
+    body = models.TextField(
+        blank=True,
+        help_text="Paragraphs, headings, lists, links, quotes and emphasis. Anything else is removed.",
+    )
+    section = models.ForeignKey(
+        "stories.Section", on_delete=models.PROTECT, related_name="stories"
+    )
+    dateline = models.CharField(max_length=100, blank=True, help_text='e.g. "WASHINGTON".')
+    kind = models.CharField("type of work", max_length=20, choices=Kind, default=Kind.NEWS)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Readers see a published story from this time on; a future time schedules it.",
+    )
+    embargo_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Until this time the story reaches no reader through any channel, "
+        "even when published.",
+    )
+    last_significant_update = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the story changes in a way readers should know about.",
+    )
+    hero_image = models.ForeignKey(
+        "stories.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    people = models.ManyToManyField(
+        "stories.Person",
+        blank=True,
+        related_name="appearances",
+        verbose_name="people in this story",
+    )
+    related_stories = models.ManyToManyField("self", blank=True)
+    tags = TaggableManager(through=TaggedStory, manager=StoryTagManager, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        get_latest_by = "published_at"
+        verbose_name_plural = "stories"
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="story_unique_slug"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="story_published_has_time",
+                violation_error_message="A published story needs a publish time.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        day = timezone.localdate(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "stories:story",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return type(self).objects.public().filter(pk=self.pk).exists()
+
+    @property
+    def updated_for_readers(self):
+        """The time readers are told the story last changed meaningfully, if after publication."""
+        update, published = self.last_significant_update, self.published_at
+        if update and published and update > published:
+            return update
+        return None
+
+    def publish(self, at=None):
+        self.status = self.Status.PUBLISHED
+        self.published_at = at or self.published_at or timezone.now()
+        self.save()
+
+
+class Byline(models.Model):
+    class Role(models.TextChoices):
+        BY = "by", "By"
+        ADDITIONAL_REPORTING = "additional_reporting", "Additional reporting"
+        PHOTOS = "photos", "Photos"
+        GRAPHICS = "graphics", "Graphics"
+        VIDEO = "video", "Video"
+        EDITED_BY = "edited_by", "Edited by"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="bylines")
+    person = models.ForeignKey("stories.Person", on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(max_length=30, choices=Role, default=Role.BY)
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Bylines are shown in ascending order of this number."
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "position"], name="byline_unique_position"),
+            models.UniqueConstraint(
+                fields=["story", "person", "role"], name="byline_person_once_per_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.person}"
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+        EDITORS_NOTE = "editors_note", "Editor's note"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField()
+    published_at = models.DateTimeField("date", default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at"]
+        get_latest_by = "published_at"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.story}"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            # A correction is by definition a significant update readers must be told about.
+            Story.objects.filter(pk=self.story_id).filter(
+                Q(last_significant_update__isnull=True)
+                | Q(last_significant_update__lt=self.published_at)
+            ).update(last_significant_update=self.published_at)
