@@ -1,0 +1,1 @@
+from . import library, stories  # noqa: F401  (registers the ModelAdmins)
