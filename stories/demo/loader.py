@@ -1,0 +1,94 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db import transaction
+
+from stories.models import Byline, Citation, Correction, Person, Section, Source, Story, Tag
+
+from . import coverage
+
+
+def _local(value):
+    if value is None:
+        return None
+    naive = datetime.datetime.fromisoformat(value)
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+@transaction.atomic
+def load_demo_coverage() -> list[str]:
+    """Create whatever part of the demo coverage is missing; return what was created.
+
+    Existing objects are left untouched, so editors' changes survive a second run.
+    """
+    created = []
+
+    def note(obj, was_created):
+        if was_created:
+            created.append(f"{obj._meta.verbose_name}: {obj}")
+        return obj
+
+    sections = {
+        data["slug"]: note(*Section.objects.get_or_create(slug=data["slug"], defaults=data))
+        for data in coverage.SECTIONS
+    }
+    people = {
+        data["slug"]: note(*Person.objects.get_or_create(slug=data["slug"], defaults=data))
+        for data in coverage.PEOPLE
+    }
+    for data in coverage.TAGS:
+        note(*Tag.objects.get_or_create(slug=data["slug"], defaults=data))
+    sources = {}
+    for data in coverage.SOURCES:
+        fields = {k: v for k, v in data.items() if k != "key"}
+        sources[data["key"]] = note(
+            *Source.objects.get_or_create(name=fields.pop("name"), defaults=fields)
+        )
+
+    for data in coverage.STORIES:
+        if Story.objects.filter(slug=data["slug"]).exists():
+            continue
+        story = Story.objects.create(
+            slug=data["slug"],
+            headline=data["headline"],
+            seo_headline=data.get("seo_headline", ""),
+            kicker=data["kicker"],
+            dek=data["dek"],
+            body=data["body"].strip(),
+            section=sections[data["section"]],
+            kind=data["kind"],
+            dateline=data["dateline"],
+            status=data["status"],
+            published_at=_local(data["published_at"]),
+        )
+        note(story, True)
+        story.tags.set(data["tags"])
+        story.people.set([people[slug] for slug in data["people"]])
+        Byline.objects.bulk_create(
+            Byline(story=story, person=people[slug], role=role, position=position)
+            for position, (slug, role) in enumerate(data["bylines"], start=1)
+        )
+        Citation.objects.bulk_create(
+            Citation(
+                story=story,
+                source=sources[key],
+                cited_as=cited_as,
+                supports=supports,
+                is_anonymous=anonymous,
+                public_description=description,
+                position=position,
+            )
+            for position, (key, cited_as, supports, anonymous, description) in enumerate(
+                data["citations"], start=1
+            )
+        )
+        for kind, when, text in data["corrections"]:
+            Correction.objects.create(story=story, kind=kind, published_at=_local(when), text=text)
+
+    for slug, other in coverage.RELATED:
+        story, related = Story.objects.get(slug=slug), Story.objects.get(slug=other)
+        if not story.related_stories.filter(pk=related.pk).exists():
+            story.related_stories.add(related)
+            created.append(f"related stories: {story} ↔ {related}")
+    return created
