@@ -1,0 +1,91 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from stories.models import Correction, Image, Story
+from tests.factories import add_byline, cite, make_public_story, make_section, make_story
+from tests.test_demo import load_demo
+
+STORIES_MODELS = [m for m in admin.site._registry if m._meta.app_label == "stories"]
+
+
+class AdminPagesRenderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.superuser = get_user_model().objects.create_superuser("chief", "c@example.org", "pw")
+        load_demo()
+        Image.objects.create(file="images/2026/11/x.png", alt_text="A chart", width=10, height=10)
+
+    def setUp(self):
+        self.client.force_login(self.superuser)
+
+    def test_every_model_is_registered(self):
+        names = {m.__name__ for m in STORIES_MODELS}
+        assert {"Story", "Person", "Source", "Section", "Tag", "Image", "Correction"} <= names
+
+    def test_every_changelist_add_and_change_page_renders(self):
+        for model in STORIES_MODELS:
+            info = (model._meta.app_label, model._meta.model_name)
+            obj = model.objects.first()
+            urls = [
+                reverse("admin:{}_{}_changelist".format(*info)),
+                reverse("admin:{}_{}_add".format(*info)),
+                reverse("admin:{}_{}_change".format(*info), args=[obj.pk]),
+            ]
+            for url in urls:
+                with self.subTest(url=url):
+                    assert self.client.get(url).status_code == 200
+
+    def test_story_change_page_shows_inlines_and_view_on_site(self):
+        story = Story.objects.get(slug="irs-commissioner-melanie-krause-resigns")
+        page = self.client.get(reverse("admin:stories_story_change", args=[story.pk]))
+        assert "bylines-TOTAL_FORMS" in page.text
+        assert "citations-TOTAL_FORMS" in page.text
+        assert "corrections-TOTAL_FORMS" in page.text
+        assert "View on site" in page.text
+
+    def test_changelist_search_and_filters_work(self):
+        url = reverse("admin:stories_story_changelist")
+        page = self.client.get(url, {"q": "Krause", "status__exact": "published"})
+        assert page.status_code == 200
+        assert "Melanie Krause resigns" in page.text
+        assert "Inside the weeks" not in page.text
+
+
+class ChangelistQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.superuser = get_user_model().objects.create_superuser("chief", "c@example.org", "pw")
+        cls.section = make_section()
+
+    def setUp(self):
+        self.client.force_login(self.superuser)
+
+    def add_stories(self, n):
+        for _ in range(n):
+            story = make_public_story(section=self.section)
+            add_byline(story)
+            add_byline(story)
+            story.tags.add("IRS", "Privacy")
+            cite(story)
+            Correction.objects.create(story=story, text="Fixed.")
+
+    def count_queries(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(url).status_code == 200
+        return len(queries)
+
+    def test_changelists_run_the_same_queries_for_5_rows_as_for_100(self):
+        make_story(section=self.section)
+        self.add_stories(5)
+        urls = [
+            reverse(f"admin:stories_{name}_changelist")
+            for name in ["story", "correction", "person", "source", "tag", "section"]
+        ]
+        few = {url: self.count_queries(url) for url in urls}
+        self.add_stories(95)
+        many = {url: self.count_queries(url) for url in urls}
+        assert many == few

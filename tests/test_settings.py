@@ -1,0 +1,40 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def import_settings(**env):
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import newsroom.settings"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+class ProductionSettingsTests(SimpleTestCase):
+    def test_missing_secret_key_with_debug_off_fails_clearly(self):
+        result = import_settings(DEBUG="0", ALLOWED_HOSTS="news.example")
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+    def test_missing_allowed_hosts_with_debug_off_fails_clearly(self):
+        result = import_settings(DEBUG="0", SECRET_KEY="s" * 50)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: ALLOWED_HOSTS is not set" in result.stderr
+
+    def test_production_settings_load_when_complete(self):
+        result = import_settings(DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="news.example")
+        assert result.returncode == 0, result.stderr
+
+    def test_development_needs_no_configuration(self):
+        assert import_settings(DEBUG="1").returncode == 0

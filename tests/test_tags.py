@@ -1,0 +1,31 @@
+from django.db import IntegrityError
+from django.test import TestCase
+
+from stories.models import Tag
+from tests.factories import make_story
+
+
+class TagIdentityTests(TestCase):
+    def test_case_and_spacing_variants_reuse_one_tag(self):
+        story = make_story()
+        story.tags.add("IRS")
+        other = make_story()
+        other.tags.add("irs ", " Irs", "IRS")
+        assert Tag.objects.count() == 1
+        assert list(other.tags.names()) == ["IRS"]
+
+    def test_inner_spacing_is_collapsed(self):
+        story = make_story()
+        story.tags.add("data   sharing")
+        story.tags.add(" Data Sharing ")
+        assert list(Tag.objects.values_list("name", flat=True)) == ["data sharing"]
+
+    def test_blank_names_are_ignored_not_errors(self):
+        story = make_story()
+        story.tags.add("  ", "Privacy")
+        assert list(story.tags.names()) == ["Privacy"]
+
+    def test_database_refuses_a_case_variant_duplicate(self):
+        Tag.objects.create(name="Treasury", slug="treasury")
+        with self.assertRaises(IntegrityError):
+            Tag.objects.create(name="TREASURY", slug="treasury-2")
