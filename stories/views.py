@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .models import Citation, Person, Section, Story, Tag
+from .shortcuts import get_object_or_moved
 
 PAGE_SIZE = 20
 
@@ -20,7 +21,8 @@ def home(request):
 
 
 def story_detail(request, year, month, day, slug):
-    story = get_object_or_404(
+    story = get_object_or_moved(
+        request,
         Story.objects.public()
         .for_listing()
         .prefetch_related(
@@ -39,14 +41,14 @@ def story_detail(request, year, month, day, slug):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = get_object_or_moved(request, Section.objects.all(), slug)
     stories = Story.objects.public().for_listing().filter(section=section)
     context = {"section": section, "page": paginate(request, stories)}
     return render(request, "stories/section_detail.html", context)
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_moved(request, Tag.objects.all(), slug)
     stories = Story.objects.public().for_listing().filter(tags=tag)
     return render(
         request, "stories/tag_detail.html", {"tag": tag, "page": paginate(request, stories)}
@@ -54,7 +56,7 @@ def tag_detail(request, slug):
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person, slug=slug)
+    person = get_object_or_moved(request, Person.objects.all(), slug)
     public = Story.objects.public().for_listing()
     stories_by = public.filter(bylines__person=person).distinct()[:PAGE_SIZE]
     stories_about = public.filter(people=person).distinct()[:PAGE_SIZE]

@@ -1,5 +1,6 @@
 from .images import Image
 from .people import Person
+from .redirects import SlugHistory
 from .sections import Section
 from .sources import Citation, Source
 from .stories import Byline, Correction, Story
@@ -12,6 +13,7 @@ __all__ = [
     "Image",
     "Person",
     "Section",
+    "SlugHistory",
     "Source",
     "Story",
     "Tag",

@@ -1,8 +1,10 @@
 from django.db import models
 from django.urls import reverse
 
+from .redirects import KeepsOldSlugs
 
-class Person(models.Model):
+
+class Person(KeepsOldSlugs):
     """Anyone the newsroom writes about or who writes for it; not necessarily a user."""
 
     name = models.CharField(max_length=200)

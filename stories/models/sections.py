@@ -1,8 +1,10 @@
 from django.db import models
 from django.urls import reverse
 
+from .redirects import KeepsOldSlugs
 
-class Section(models.Model):
+
+class Section(KeepsOldSlugs):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100)
     description = models.TextField(blank=True)

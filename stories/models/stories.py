@@ -7,6 +7,7 @@ from taggit.managers import TaggableManager
 
 from stories.sanitize import clean_html
 
+from .redirects import KeepsOldSlugs
 from .tags import StoryTagManager, TaggedStory
 
 
@@ -30,7 +31,7 @@ class StoryQuerySet(models.QuerySet):
         )
 
 
-class Story(models.Model):
+class Story(KeepsOldSlugs):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"

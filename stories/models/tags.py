@@ -6,6 +6,8 @@ from django.urls import reverse
 from taggit.managers import _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .redirects import KeepsOldSlugs
+
 _whitespace = re.compile(r"\s+")
 
 
@@ -14,7 +16,7 @@ def normalize_tag_name(name: str) -> str:
     return _whitespace.sub(" ", name).strip()
 
 
-class Tag(TagBase):
+class Tag(KeepsOldSlugs, TagBase):
     description = models.TextField(blank=True, help_text="Introduces the topic page for this tag.")
 
     class Meta:
