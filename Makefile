@@ -4,7 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
 
-.PHONY: install run test
+# The Nu HTML checker for the browser tests, kept out of git under .tools/.
+VNU_VERSION ?= 26.9.27
+vnu_jar := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: install run test browser-tools
 
 install: $(BIN)/.installed
 
@@ -21,3 +25,9 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+browser-tools: $(vnu_jar)
+
+$(vnu_jar):
+	npm install --prefix .tools/vnu --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	test -f $@

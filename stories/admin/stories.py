@@ -4,10 +4,12 @@ from django.db.models import Prefetch
 from stories.models import Byline, Citation, Correction, Story
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(admin.StackedInline):
+    # Stacked rather than tabular: each field then has its own <label> for assistive technology.
     model = Byline
     extra = 1
     autocomplete_fields = ["person"]
+    fields = [("person", "role", "position")]
 
 
 class CitationInline(admin.StackedInline):
@@ -46,6 +48,9 @@ class StoryAdmin(admin.ModelAdmin):
         ("Search and social", {"fields": ["seo_headline"], "classes": ["collapse"]}),
         ("Connections", {"fields": ["people", "related_stories"]}),
     ]
+
+    class Media:
+        js = ["js/admin-autocomplete-labels.js"]
 
     def get_queryset(self, request):
         return (
