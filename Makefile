@@ -23,7 +23,7 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 browser-tools: $(vnu_jar)
