@@ -252,6 +252,15 @@ class BadInputTests(TestCase):
         assert response.status_code == 200
         assert "Café society" in response.text
 
+    def test_machine_readable_times_are_valid_html_times_in_the_newsroom_zone(self):
+        story = make_public_story()  # published "now", with microseconds
+        for url in [story.get_absolute_url(), "/", "/corrections/", "/about/"]:
+            with self.subTest(url=url):
+                times = re.findall(r'datetime="([^"]+)"', self.client.get(url).text)
+                assert times or url == "/corrections/"
+                for value in times:
+                    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-0[45]:00", value)
+
     def test_writing_methods_are_refused(self):
         assert self.client.post("/").status_code == 405
         assert self.client.post(self.story.get_absolute_url()).status_code == 405

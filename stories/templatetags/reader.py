@@ -25,3 +25,9 @@ def canonical_url(context):
 @register.filter
 def json_ld(data):
     return structured_data.json_ld(data)
+
+
+@register.filter
+def iso(moment):
+    """A machine-readable time in the newsroom's zone, to the second: 2026-11-24T10:15:00-05:00."""
+    return structured_data.iso(moment) if moment else ""
