@@ -3,10 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from stories.urls import sitemap_urls
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    *sitemap_urls,
     path("", include("stories.urls")),
 ]
+
+handler400 = "stories.views.bad_request"
+handler500 = "stories.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

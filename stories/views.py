@@ -1,13 +1,30 @@
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils import timezone
+import datetime
+from itertools import groupby
+from operator import attrgetter
 
-from .models import Citation, Person, Section, Story, Tag
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_safe
+
+from . import structured_data
+from .models import Byline, Citation, Correction, Page, Person, Section, Story, Tag
 from .shortcuts import get_object_or_moved
 
 PAGE_SIZE = 20
+STORIES_PER_SECTION = 3
 
 
 def paginate(request, queryset):
@@ -15,31 +32,92 @@ def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def home(request):
-    stories = Story.objects.public().for_listing()
-    return render(request, "stories/home.html", {"page": paginate(request, stories)})
+def date_or_404(year, month=1, day=1):
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise Http404("There is no such date.") from None
 
 
-def story_detail(request, year, month, day, slug):
-    story = get_object_or_moved(
-        request,
+def archive_span(year, month=None, day=None):
+    """The first day of an archive and the aware datetimes bounding it in the newsroom's zone."""
+    try:
+        first = datetime.date(year, 1 if month is None else month, 1 if day is None else day)
+        if day:
+            after = first + datetime.timedelta(days=1)
+        elif month:
+            after = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        else:
+            after = first.replace(year=year + 1)
+        zone = timezone.get_current_timezone()
+        span = [datetime.datetime.combine(d, datetime.time(), zone) for d in (first, after)]
+        for moment in span:
+            moment.astimezone(datetime.UTC)  # The database stores UTC; it must fit there too.
+    except (ValueError, OverflowError):
+        raise Http404("There is no such date.") from None
+    return first, *span
+
+
+def stories_by_section():
+    """The newest few public stories of every section, in one query, grouped by section."""
+    ranked = (
         Story.objects.public()
-        .for_listing()
-        .prefetch_related(
-            "tags",
-            "people",
-            "corrections",
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
-        ),
-        slug=slug,
+        .select_related("section")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("section"), order_by=F("published_at").desc())
+        )
+        .filter(rank__lte=STORIES_PER_SECTION)
+        .order_by("section__position", "section__name", "rank")
     )
+    return [(section, list(group)) for section, group in groupby(ranked, attrgetter("section"))]
+
+
+@require_safe
+def home(request):
+    page = paginate(request, Story.objects.public().for_listing())
+    stories = list(page)
+    context = {"page": page, "stories": stories, "sections": []}
+    if page.number == 1:
+        context["sections"] = stories_by_section()
+    return render(request, "stories/home.html", context)
+
+
+def story_page_queryset():
+    return (
+        Story.objects.public()
+        .select_related("section", "hero_image")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("person__photo")),
+            Prefetch("people", queryset=Person.objects.select_related("photo")),
+            # The editor-only fields of a source are never even loaded for a public page.
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("source").defer(
+                    "source__contact_details", "source__private_notes"
+                ),
+            ),
+            "corrections",
+            "tags",
+        )
+    )
+
+
+@require_safe
+def story_detail(request, year, month, day, slug):
+    date_or_404(year, month, day)
+    story = get_object_or_moved(request, story_page_queryset(), slug)
     published = timezone.localdate(story.published_at)
     if (published.year, published.month, published.day) != (year, month, day):
         return redirect(story, permanent=True)
-    related = Story.objects.public().for_listing().filter(related_stories=story)
-    return render(request, "stories/story_detail.html", {"story": story, "related": related})
+    context = {
+        "story": story,
+        "related": Story.objects.public().filter(related_stories=story).select_related("section"),
+        "article_data": structured_data.news_article(request, story),
+    }
+    return render(request, "stories/story_detail.html", context)
 
 
+@require_safe
 def section_detail(request, slug):
     section = get_object_or_moved(request, Section.objects.all(), slug)
     stories = Story.objects.public().for_listing().filter(section=section)
@@ -47,21 +125,89 @@ def section_detail(request, slug):
     return render(request, "stories/section_detail.html", context)
 
 
+@require_safe
 def tag_detail(request, slug):
-    tag = get_object_or_moved(request, Tag.objects.all(), slug)
+    tag = get_object_or_moved(request, Tag.objects.public(), slug)
     stories = Story.objects.public().for_listing().filter(tags=tag)
     return render(
         request, "stories/tag_detail.html", {"tag": tag, "page": paginate(request, stories)}
     )
 
 
+@require_safe
 def person_detail(request, slug):
-    person = get_object_or_moved(request, Person.objects.all(), slug)
-    public = Story.objects.public().for_listing()
-    stories_by = public.filter(bylines__person=person).distinct()[:PAGE_SIZE]
-    stories_about = public.filter(people=person).distinct()[:PAGE_SIZE]
-    if not (person.is_staff_member or stories_by or stories_about):
-        # Someone known only from unpublished work is not announced to readers.
-        raise Http404
-    context = {"person": person, "stories_by": stories_by, "stories_about": stories_about}
+    person = get_object_or_moved(request, Person.objects.public().select_related("photo"), slug)
+    stories = (
+        Story.objects.public()
+        .by_or_about(person)
+        .for_listing()
+        .annotate(is_by=Exists(Byline.objects.filter(story=OuterRef("pk"), person=person)))
+    )
+    page = paginate(request, stories)
+    context = {
+        "person": person,
+        "page": page,
+        "stories_by": [story for story in page if story.is_by],
+        "stories_about": [story for story in page if not story.is_by],
+        "person_data": structured_data.person(request, person),
+    }
     return render(request, "stories/person_detail.html", context)
+
+
+@require_safe
+def archive(request, year, month=None, day=None):
+    first, start, end = archive_span(year, month, day)
+    stories = Story.objects.public().filter(published_at__gte=start, published_at__lt=end)
+    page = paginate(request, stories.for_listing())
+    if not page.paginator.count:
+        raise Http404("Nothing was published on that date.")
+    periods = []
+    if not day:
+        periods = stories.datetimes("published_at", "day" if month else "month")
+    period_format = "F j, Y" if day else "F Y" if month else "Y"
+    context = {
+        "page": page,
+        "first": first,
+        "month": month,
+        "day": day,
+        "periods": periods,
+        "heading": f"Stories from {date_format(first, period_format)}",
+    }
+    return render(request, "stories/archive.html", context)
+
+
+@require_safe
+def corrections(request):
+    corrections = Correction.objects.public().select_related("story__section")
+    return render(request, "stories/corrections.html", {"page": paginate(request, corrections)})
+
+
+@require_safe
+def page_detail(request, slug):
+    page = get_object_or_404(Page, slug=slug)
+    return render(request, "stories/page_detail.html", {"standing_page": page})
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('news-sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _error_context():
+    # Error pages use neither the database nor the request: either may be what failed.
+    return {"newsroom_name": settings.NEWSROOM_NAME, "newsroom_tagline": settings.NEWSROOM_TAGLINE}
+
+
+def bad_request(request, exception):
+    return HttpResponseBadRequest(render_to_string("400.html", _error_context()))
+
+
+def server_error(request):
+    return HttpResponseServerError(render_to_string("500.html", _error_context()))

@@ -1,4 +1,5 @@
 from .images import Image
+from .pages import Page
 from .people import Person
 from .redirects import SlugHistory
 from .sections import Section
@@ -11,6 +12,7 @@ __all__ = [
     "Citation",
     "Correction",
     "Image",
+    "Page",
     "Person",
     "Section",
     "SlugHistory",

@@ -4,6 +4,22 @@ from django.urls import reverse
 from .redirects import KeepsOldSlugs
 
 
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People readers may see: staff, and anyone in a byline or in a public story.
+
+        Someone known to the newsroom only from unpublished work is not announced.
+        """
+        from .stories import Story
+
+        stories = Story.objects.public()
+        return self.filter(
+            models.Q(is_staff_member=True)
+            | models.Q(pk__in=stories.values("bylines__person"))
+            | models.Q(pk__in=stories.values("people"))
+        )
+
+
 class Person(KeepsOldSlugs):
     """Anyone the newsroom writes about or who writes for it; not necessarily a user."""
 
@@ -20,6 +36,8 @@ class Person(KeepsOldSlugs):
         default=False,
         help_text="Works for the newsroom (reporters, editors, photographers).",
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

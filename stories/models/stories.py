@@ -24,6 +24,13 @@ class StoryQuerySet(models.QuerySet):
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
         )
 
+    def by_or_about(self, person):
+        """Stories with ``person`` in a byline or among the people in the story."""
+        return self.filter(
+            Q(pk__in=Byline.objects.filter(person=person).values("story"))
+            | Q(pk__in=Story.people.through.objects.filter(person=person).values("story"))
+        )
+
     def for_listing(self):
         """Load what a story card shows: section, hero image, bylines with people."""
         return self.select_related("section", "hero_image").prefetch_related(
@@ -188,6 +195,12 @@ class Byline(models.Model):
         return f"{self.get_role_display()} {self.person}"
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers may see: those on public stories."""
+        return self.filter(story__in=Story.objects.public())
+
+
 class Correction(models.Model):
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
@@ -199,6 +212,8 @@ class Correction(models.Model):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField()
     published_at = models.DateTimeField("date", default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at"]

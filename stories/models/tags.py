@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.managers import _TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .redirects import KeepsOldSlugs
 
@@ -16,8 +16,18 @@ def normalize_tag_name(name: str) -> str:
     return _whitespace.sub(" ", name).strip()
 
 
+class TagQuerySet(models.QuerySet):
+    def public(self):
+        """Tags of at least one public story; a tag used only on unpublished work stays unseen."""
+        from .stories import Story
+
+        return self.filter(pk__in=Story.objects.public().values("tagged_items__tag"))
+
+
 class Tag(KeepsOldSlugs, TagBase):
     description = models.TextField(blank=True, help_text="Introduces the topic page for this tag.")
+
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
 
     class Meta:
         ordering = ["name"]

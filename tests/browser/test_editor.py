@@ -49,12 +49,12 @@ def test_editor_creates_publishes_finds_and_corrects_a_story(new_page, screensho
     page.get_by_role("link", name="View on site").click()
     page.wait_for_url(f"**{story.get_absolute_url()}")
     page.get_by_role("link", name="The Ledger").click()
-    page.get_by_role("link", name=HEADLINE).click()
+    page.get_by_role("link", name=HEADLINE).first.click()
     assert page.get_by_role("heading", level=1).inner_text() == HEADLINE
     assert page.get_by_text("By Elena Marsh").is_visible()
     page.get_by_role("link", name="Data sharing").click()
     page.wait_for_url("**/tag/data-sharing/")
-    assert page.get_by_role("link", name=HEADLINE).is_visible()
+    assert page.get_by_role("link", name=HEADLINE).first.is_visible()
     screenshot(page, "editor-2-tag-page")
 
     page.goto(f"/admin/stories/story/{story.pk}/change/")

@@ -35,7 +35,7 @@ def test_reader_goes_home_story_person_tag_by_keyboard(demo, new_page, screensho
     page.keyboard.press("Enter")
     page.wait_for_url("**/people/melanie-krause/")
     assert page.get_by_role("heading", level=1).inner_text() == "Melanie Krause"
-    assert page.get_by_role("link", name=story.headline).is_visible()
+    assert page.get_by_role("link", name=story.headline).first.is_visible()
     fits_the_screen(page)
     screenshot(page, f"reader-{width}-3-person")
 
@@ -46,7 +46,7 @@ def test_reader_goes_home_story_person_tag_by_keyboard(demo, new_page, screensho
     page.keyboard.press("Enter")
     page.wait_for_url("**/tag/irs/")
     assert page.get_by_role("heading", level=1).inner_text() == "IRS"
-    assert page.get_by_role("link", name=story.headline).is_visible()
+    assert page.get_by_role("link", name=story.headline).first.is_visible()
     fits_the_screen(page)
     screenshot(page, f"reader-{width}-4-tag")
 

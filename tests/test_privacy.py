@@ -1,0 +1,130 @@
+"""Nothing that is not public reaches a reader: a canary planted in every hidden place
+must be absent from every public page, feed, sitemap and piece of structured data."""
+
+import re
+from collections import deque
+from urllib.parse import urlsplit
+
+from django.test import TestCase
+
+from stories.models import Correction, Person, Source, Story
+from tests.factories import add_byline, cite, hidden_stories, make_person, make_source
+from tests.reader_data import make_image
+from tests.test_demo import load_demo
+
+CANARY = "Zqxcanary"
+LINK = re.compile(r'(?:href="|<loc>|<link>|"url": "|"@id": ")(?:http://testserver)?(/[^"<#\s]*)')
+SKIP = ("/admin/", "/static/", "/media/")
+
+
+class CanaryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+        cls.main = Story.objects.get(slug="irs-commissioner-melanie-krause-resigns")
+        staff = Person.objects.get(slug="elena-marsh")
+        cls.hidden = hidden_stories(canary=CANARY)
+        cls.secret_person = make_person(name=f"{CANARY} Person", slug="zqxcanary-person")
+        for story in cls.hidden.values():
+            story.hero_image = make_image(alt_text=f"{CANARY} alt", caption=f"{CANARY} caption")
+            story.dek = f"{CANARY} dek"
+            story.kicker = CANARY
+            story.save()
+            add_byline(story, staff)
+            add_byline(story, cls.secret_person)
+            story.people.add(cls.secret_person)
+            story.tags.add("IRS", f"{CANARY} topic")
+            Correction.objects.create(story=story, text=f"{CANARY} correction")
+            cite(story, make_source(name=f"{CANARY} named source"))
+            story.related_stories.add(cls.main)
+
+        secret = make_source(
+            name=f"{CANARY} identity",
+            affiliation=f"{CANARY} agency",
+            url=f"https://example.org/{CANARY}",
+            contact_details=f"{CANARY} phone",
+            private_notes=f"{CANARY} notes",
+            kind=Source.Kind.OFFICIAL,
+        )
+        cite(cls.main, secret, is_anonymous=True, public_description="a person in the room")
+        named = make_source(
+            name="Public Records Office",
+            contact_details=f"{CANARY} switchboard",
+            private_notes=f"{CANARY} do not call",
+        )
+        cite(cls.main, named, supports="The dates.")
+        cls.main.hero_image = make_image(usage_note=f"{CANARY} licence terms")
+        cls.main.save()
+
+    def crawl(self, start):
+        seen, queue, responses = set(), deque(start), {}
+        while queue and len(seen) < 1000:
+            path = queue.popleft()
+            if path in seen or path.startswith(SKIP):
+                continue
+            seen.add(path)
+            response = self.client.get(path)
+            assert response.status_code in {200, 301, 404}, (path, response.status_code)
+            body = response.content.decode()
+            responses[path] = (response.status_code, body)
+            if response.status_code == 301:
+                queue.append(urlsplit(response["Location"]).path)
+            for link in LINK.findall(body):
+                queue.append(link)
+        return responses
+
+    def test_the_canary_is_absent_from_every_public_address(self):
+        hidden_urls = [story.get_absolute_url() for story in self.hidden.values()]
+        start = [
+            "/",
+            "/rss/",
+            "/atom/",
+            "/robots.txt",
+            "/sitemap.xml",
+            "/news-sitemap.xml",
+            "/corrections/",
+            "/corrections/rss/",
+            "/corrections/atom/",
+            "/tag/zqxcanary-topic/",
+            "/tag/zqxcanary-topic/rss/",
+            "/people/zqxcanary-person/",
+            "/people/zqxcanary-person/atom/",
+            *hidden_urls,
+        ]
+        responses = self.crawl(start)
+        for path, (_status, body) in responses.items():
+            with self.subTest(path=path):
+                assert CANARY.lower() not in body.lower()
+
+        # The crawl really reached every kind of public address.
+        ok = {path for path, (status, _) in responses.items() if status == 200}
+        for expected in [
+            self.main.get_absolute_url(),
+            "/people/elena-marsh/",
+            "/people/elena-marsh/rss/",
+            "/tag/irs/",
+            "/tag/irs/atom/",
+            "/section/government/rss/",
+            "/sitemap-stories.xml",
+            "/2026/11/",
+            "/ethics/",
+        ]:
+            assert expected in ok, expected
+        assert len(ok) > 40
+        for path in [*hidden_urls, "/tag/zqxcanary-topic/", "/people/zqxcanary-person/"]:
+            assert responses[path][0] == 404
+
+    def test_story_page_never_loads_editor_only_source_fields(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(self.main.get_absolute_url())
+        sql = " ".join(q["sql"] for q in queries)
+        assert "contact_details" not in sql
+        assert "private_notes" not in sql
+
+    def test_public_stories_show_only_the_anonymous_description(self):
+        text = self.client.get(self.main.get_absolute_url()).text
+        assert "a person in the room" in text
+        assert "Public Records Office" in text
