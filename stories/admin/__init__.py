@@ -1,1 +1,1 @@
-from . import library, stories  # noqa: F401  (registers the ModelAdmins)
+from . import images, library, stories  # noqa: F401  (registers the ModelAdmins)
