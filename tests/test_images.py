@@ -17,6 +17,7 @@ from stories.forms import ImageForm
 from stories.models import Image, Story
 from tests.factories import make_person, make_public_story, make_story
 from tests.pictures import TemporaryMedia, make_image, picture_bytes, png_header, upload
+from tests.test_demo import load_demo
 
 GPS = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 0.0)}
 XMP = (
@@ -500,3 +501,20 @@ class ImageAdminTests(TemporaryMedia, TestCase):
         page = self.client.get(reverse("admin:stories_person_changelist")).text
         assert 'class="image-thumbnail"' in page
 
+
+class DemoPictureTests(TemporaryMedia, TestCase):
+    def test_the_main_demo_story_has_a_drawn_hero_with_renditions(self):
+        load_demo()
+        story = Story.objects.select_related("hero_image").get(
+            slug="irs-commissioner-melanie-krause-resigns"
+        )
+        image = story.hero_image
+        assert image.alt_text and image.credit.startswith("Illustration:")
+        assert (image.width, image.height) == (1600, 900)
+        assert all(image.file.storage.exists(r.name) for r in image.renditions("16x9"))
+        assert "<picture>" in self.client.get(story.get_absolute_url()).text
+
+    def test_loading_the_demo_again_adds_no_second_picture(self):
+        load_demo()
+        load_demo()
+        assert Image.objects.count() == 1
