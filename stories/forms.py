@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from stories import images
 from stories.models import Image
@@ -25,12 +26,7 @@ class PictureField(forms.ImageField):
 
 
 class ImageForm(forms.ModelForm):
-    file = PictureField(
-        label="Picture",
-        help_text="JPEG, PNG, WebP or GIF (first frame), up to 20 MB and 40 megapixels. "
-        "The picture is turned upright and stored without its metadata: no camera, "
-        "location or editing details are kept.",
-    )
+    file = PictureField(label="Picture")
 
     class Meta:
         model = Image
@@ -45,3 +41,13 @@ class ImageForm(forms.ModelForm):
             "focal_x": "0 is the left edge, 1 the right edge.",
             "focal_y": "0 is the top edge, 1 the bottom edge.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"JPEG, PNG, WebP or GIF (first frame), up to "
+            f"{settings.IMAGE_MAX_UPLOAD_BYTES // 1_000_000} MB and "
+            f"{settings.IMAGE_MAX_PIXELS // 1_000_000} megapixels. The picture is turned "
+            "upright and stored without its metadata: no camera, location or editing "
+            "details are kept."
+        )

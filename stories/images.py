@@ -98,7 +98,10 @@ def prepare_upload(upload) -> PreparedImage:
             raise _damaged() from error
         _refuse_trailing_data(data, image_format)
         _refuse_hidden_markup(data)
-        clean = _clean_pixels(picture)
+        try:
+            clean = _clean_pixels(picture)
+        except (OSError, ValueError) as error:
+            raise _damaged() from error
     master_format = MASTER_FORMATS[image_format]
     buffer = io.BytesIO()
     clean.save(buffer, master_format, **_master_options(master_format))
