@@ -4,18 +4,18 @@ import datetime
 
 from django.utils import timezone
 
-from stories.models import Byline, Correction, Image, Story
+from stories.models import Byline, Correction, Story
+from tests import pictures
 from tests.factories import add_byline, cite, make_person, make_public_story, make_source
 
 
 def make_image(**fields):
-    fields.setdefault("file", "images/2026/11/hero.jpg")
-    fields.setdefault("width", 1200)
-    fields.setdefault("height", 800)
+    """A real 1200 x 800 picture, stored and cut into renditions like an upload."""
+    fields.setdefault("data", pictures.picture_bytes(size=(1200, 800)))
     fields.setdefault("alt_text", "The Treasury building at dusk")
     fields.setdefault("caption", "The Treasury Department in Washington.")
     fields.setdefault("credit", "Demo Photographer / The Ledger")
-    return Image.objects.create(**fields)
+    return pictures.make_image(**fields)
 
 
 def midday_yesterday():

@@ -113,7 +113,7 @@ class DemoPagesTests(TestCase):
         story = make_public_story(hero_image=make_image())
         text = self.client.get(story.get_absolute_url()).text
         assert 'alt="The Treasury building at dusk"' in text
-        assert 'width="1200" height="800"' in text
+        assert 'width="800" height="450"' in text  # the 16:9 rendition, no layout shift
         assert "<figcaption>The Treasury Department in Washington." in text
         assert "Demo Photographer / The Ledger" in text
         assert '<meta property="og:image" content="http://testserver/media/images/' in text

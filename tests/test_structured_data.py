@@ -79,17 +79,19 @@ class StoryJsonLdTests(TestCase):
                 )
 
     def test_image_authors_and_every_correction_are_included(self):
-        story = make_public_story(hero_image=make_image())
-        for name in ["A", "B", "C"]:
-            add_byline(story, make_person(name=name, photo=make_image(file=f"images/{name}.jpg")))
+        hero = make_image()
+        story = make_public_story(hero_image=hero)
+        photos = {name: make_image() for name in ["A", "B", "C"]}
+        for name, photo in photos.items():
+            add_byline(story, make_person(name=name, photo=photo))
         add_byline(story, make_person(name="Snapper"), role=Byline.Role.PHOTOS)
         for text in ["One.", "Two."]:
             Correction.objects.create(story=story, text=text)
         data = structured_data(self.client.get(story.get_absolute_url()))
         assert [a["name"] for a in data["author"]] == ["A", "B", "C"]
-        assert data["author"][0]["image"] == "http://testserver/media/images/A.jpg"
+        assert data["author"][0]["image"] == f"http://testserver{photos['A'].file.url}"
         assert [c["name"] for c in data["contributor"]] == ["Snapper"]
-        assert data["image"]["url"] == "http://testserver/media/images/2026/11/hero.jpg"
+        assert data["image"]["url"] == f"http://testserver{hero.file.url}"
         assert data["image"]["width"] == 1200
         assert len(data["correction"]) == 2
 

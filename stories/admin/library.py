@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from stories.models import Image, Person, Section, Source, Tag
+from stories.models import Person, Section, Source, Tag
+
+from .images import thumbnail
 
 
 @admin.register(Section)
@@ -13,11 +15,16 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "organization", "is_staff_member"]
+    list_display = ["name", "photo_thumbnail", "title", "organization", "is_staff_member"]
     list_filter = ["is_staff_member"]
+    list_select_related = ["photo"]
     search_fields = ["name", "title", "organization"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["photo"]
+
+    @admin.display(description="photo")
+    def photo_thumbnail(self, person):
+        return thumbnail(person.photo)
 
 
 @admin.register(Source)
@@ -36,10 +43,3 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "credit", "uploaded_at"]
-    search_fields = ["alt_text", "caption", "credit"]
-    date_hierarchy = "uploaded_at"

@@ -4,9 +4,19 @@ import zoneinfo
 from django.conf import settings
 from django.db import transaction
 
-from stories.models import Byline, Citation, Correction, Person, Section, Source, Story, Tag
+from stories.models import (
+    Byline,
+    Citation,
+    Correction,
+    Image,
+    Person,
+    Section,
+    Source,
+    Story,
+    Tag,
+)
 
-from . import coverage
+from . import coverage, pictures
 
 
 def _local(value):
@@ -91,4 +101,12 @@ def load_demo_coverage() -> list[str]:
         if not story.related_stories.filter(pk=related.pk).exists():
             story.related_stories.add(related)
             created.append(f"related stories: {story} ↔ {related}")
+
+    for data in pictures.PICTURES:
+        fields = {k: v for k, v in data.items() if k not in ("story", "draw")}
+        image = Image.objects.filter(caption=data["caption"], credit=data["credit"]).first()
+        if image is None:
+            image = note(Image.objects.create(file=data["draw"](), **fields), True)
+        if Story.objects.filter(slug=data["story"], hero_image=None).update(hero_image=image):
+            created.append(f"hero image of {data['story']}")
     return created

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -160,7 +161,22 @@ class Story(KeepsOldSlugs):
             return update
         return None
 
+    def clean(self):
+        if self.status == self.Status.PUBLISHED:
+            self.check_images_are_described()
+
+    def check_images_are_described(self):
+        """Readers who cannot see a picture get its alt text: no story goes out without it."""
+        if self.hero_image and not self.hero_image.alt_text.strip():
+            raise ValidationError(
+                {
+                    "hero_image": "Add alt text to this image (in the image library) "
+                    "before the story is published."
+                }
+            )
+
     def publish(self, at=None):
+        self.check_images_are_described()
         self.status = self.Status.PUBLISHED
         self.published_at = at or self.published_at or timezone.now()
         self.save()

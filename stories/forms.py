@@ -1,0 +1,53 @@
+from django import forms
+from django.conf import settings
+
+from stories import images
+from stories.models import Image
+
+
+class PictureField(forms.ImageField):
+    """An upload field that lets through only a checked, metadata-free picture.
+
+    Unlike Django's ``ImageField`` it refuses a decompression bomb from its header,
+    before anything is decoded, and names what is wrong with a refused file.
+    """
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        return images.prepare_upload(upload)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs["accept"] = images.ACCEPTED_CONTENT_TYPES
+        return attrs
+
+
+class ImageForm(forms.ModelForm):
+    file = PictureField(label="Picture")
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit", "usage_note", "focal_x", "focal_y"]
+        focal_attrs = {"step": "0.01", "min": "0", "max": "1"}
+        widgets = {
+            "focal_x": forms.NumberInput(attrs=focal_attrs),
+            "focal_y": forms.NumberInput(attrs=focal_attrs),
+        }
+        labels = {"focal_x": "Focal point across", "focal_y": "Focal point down"}
+        help_texts = {
+            "focal_x": "0 is the left edge, 1 the right edge.",
+            "focal_y": "0 is the top edge, 1 the bottom edge.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"JPEG, PNG, WebP or GIF (first frame), up to "
+            f"{settings.IMAGE_MAX_UPLOAD_BYTES // 1_000_000} MB and "
+            f"{settings.IMAGE_MAX_PIXELS // 1_000_000} megapixels. The picture is turned "
+            "upright and stored without its metadata: no camera, location or editing "
+            "details are kept."
+        )

@@ -1,0 +1,9 @@
+import pytest
+from django.test import override_settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def temporary_media_root(tmp_path_factory):
+    """No test writes into the project's media folder, whatever it uploads or loads."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
