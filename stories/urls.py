@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import converters, views
+from . import converters, previews, views
 
 register_converter(converters.FourDigitYear, "yyyy")
 register_converter(converters.TwoDigit, "dd")
@@ -13,4 +13,5 @@ urlpatterns = [
     path("section/<slug:slug>/", views.section_detail, name="section"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
+    path("preview/<str:token>/", previews.shared_preview, name="shared_preview"),
 ]

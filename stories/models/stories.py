@@ -124,6 +124,9 @@ class Story(KeepsOldSlugs):
                 violation_error_message="A published story needs a publish time.",
             ),
         ]
+        permissions = [
+            ("publish_story", "Can publish, schedule, unpublish and lift the embargo of stories"),
+        ]
 
     def __str__(self):
         return self.headline
