@@ -93,6 +93,7 @@ def apply_transition(story, name, user) -> Story:
     """
     transition = TRANSITIONS[name]
     story = Story.objects.select_for_update().get(pk=story.pk)
+    Revision.baseline(story)
     if not (transition.allowed_for(user) and can_edit(user, story)):
         raise PermissionDenied
     if not transition.applies_to(story):
@@ -122,6 +123,7 @@ def lift_embargo(story, user) -> Story:
     if not (can_publish(user) and can_edit(user, story)):
         raise PermissionDenied
     story = Story.objects.select_for_update().get(pk=story.pk)
+    Revision.baseline(story)
     if story.embargo_until is None:
         raise TransitionNotAllowed(f"“{story}” has no embargo to lift.")
     story.embargo_until = None
@@ -138,6 +140,7 @@ def add_correction(story, user, kind, text) -> Correction:
     story = Story.objects.select_for_update().get(pk=story.pk)
     if story.status != Status.PUBLISHED:
         raise TransitionNotAllowed("Corrections are added to published stories only.")
+    Revision.baseline(story)
     correction = Correction.objects.create(story=story, kind=kind, text=text)
     Revision.record(story, user, summary=f"Added a {correction.get_kind_display().lower()}")
     return correction

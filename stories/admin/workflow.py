@@ -23,6 +23,7 @@ from stories.models import (
     Story,
 )
 from stories.models.revisions import (
+    BASELINE_SUMMARY,
     CONTENT_FIELDS,
     PUBLICATION_FIELDS,
     RestoreError,
@@ -101,9 +102,11 @@ class StoryForm(forms.ModelForm):
         save waits and then sees the revision this one records.
         """
         Story.objects.select_for_update().filter(pk=self.instance.pk).exists()
+        Revision.baseline(self.instance)
         base = self.cleaned_data.get("base_revision") or 0
         later = list(
             Revision.objects.filter(story=self.instance, pk__gt=base)
+            .exclude(summary=BASELINE_SUMMARY)
             .select_related("created_by")
             .order_by("pk")
         )
@@ -120,7 +123,8 @@ class StoryForm(forms.ModelForm):
             for rev in later
         )
         compare = reverse("admin:stories_story_compare", args=[self.instance.pk])
-        compare += f"?a={base or later[0].pk}&b={latest.pk}"
+        compare += f"?a={base or Revision.objects.filter(story=self.instance).last().pk}"
+        compare += f"&b={latest.pk}"
         raise ValidationError(
             format_html(
                 "Your changes were not saved: this story changed after you opened it. {} "
@@ -188,6 +192,8 @@ class StoryWorkflowAdmin(admin.ModelAdmin):
         story = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if story is not None and self.has_view_or_change_permission(request, story):
+            if request.method == "GET" and self.has_change_permission(request, story):
+                Revision.baseline(story)
             context.update(self.workflow_context(request, story))
         return super().change_view(request, object_id, form_url, context)
 
@@ -219,7 +225,7 @@ class StoryWorkflowAdmin(admin.ModelAdmin):
         now = timezone.now()
         if story.embargo_until and story.embargo_until > now:
             local = timezone.localtime(story.embargo_until)
-            return format_html("<strong>EMBARGOED</strong> until {:%b %-d, %H:%M %Z}", local)
+            return format_html("<strong>EMBARGOED</strong> until {}", f"{local:%b %-d, %H:%M %Z}")
         if story.status == Story.Status.PUBLISHED and story.published_at > now:
             return f"Scheduled for {timezone.localtime(story.published_at):%b %-d, %H:%M %Z}"
         if story.status == Story.Status.PUBLISHED:

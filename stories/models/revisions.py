@@ -21,6 +21,7 @@ CONTENT_FIELDS = [
 PUBLICATION_FIELDS = ["status", "published_at", "embargo_until", "last_significant_update"]
 RELATION_FIELDS = ["tags", "bylines", "citations", "people", "related_stories"]
 SNAPSHOT_KEYS = CONTENT_FIELDS + PUBLICATION_FIELDS + RELATION_FIELDS
+BASELINE_SUMMARY = "As found before the first recorded change"
 
 BYLINE_KEYS = ["person", "role", "position"]
 CITATION_KEYS = [
@@ -95,6 +96,13 @@ class Revision(models.Model):
         )
 
     @classmethod
+    def baseline(cls, story):
+        """Record a story that has no revisions yet (made elsewhere than in the admin), so
+        that the first recorded change can be compared with what was there before."""
+        if not cls.objects.filter(story=story).exists():
+            cls.record(story, summary=BASELINE_SUMMARY)
+
+    @classmethod
     def latest_id(cls, story) -> int:
         return (
             cls.objects.filter(story=story).order_by("-pk").values_list("pk", flat=True).first()
@@ -112,6 +120,10 @@ class RestoreError(Exception):
     """A revision refers to things that no longer exist."""
 
 
+def _foreign_keys(values, *names):
+    return {f"{key}_id" if key in names else key: value for key, value in values.items()}
+
+
 @transaction.atomic
 def restore_revision(revision, user=None):
     """Bring the revision's content back into its story and record that as a new revision."""
@@ -122,7 +134,7 @@ def restore_revision(revision, user=None):
     from .stories import Byline, Story
 
     data = revision.snapshot
-    story = Story.objects.get(pk=revision.story_id)
+    story = Story.objects.select_for_update().get(pk=revision.story_id)
     missing = []
 
     def require(model, pks, label):
@@ -154,9 +166,13 @@ def restore_revision(revision, user=None):
     story.people.set(data["people"])
     story.related_stories.set(data["related_stories"])
     Byline.objects.filter(story=story).delete()
-    Byline.objects.bulk_create(Byline(story=story, **values) for values in data["bylines"])
+    Byline.objects.bulk_create(
+        Byline(story=story, **_foreign_keys(values, "person")) for values in data["bylines"]
+    )
     Citation.objects.filter(story=story).delete()
-    Citation.objects.bulk_create(Citation(story=story, **values) for values in data["citations"])
+    Citation.objects.bulk_create(
+        Citation(story=story, **_foreign_keys(values, "source")) for values in data["citations"]
+    )
     when = timezone.localtime(revision.created_at).strftime("%b %-d, %Y %H:%M")
     return Revision.record(story, user, summary=f"Restored revision {revision.pk} of {when}")
 
