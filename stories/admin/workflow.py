@@ -37,7 +37,8 @@ from .revisions import describe_changes, diff_rows
 BODY_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
-    "OrderedList": True,
+    # Numbering styles (a, b, c / i, ii, iii) are not offered: the sanitizer keeps plain lists.
+    "OrderedList": {"enableListAttributes": False},
     "ListItem": True,
     "Blockquote": True,
     "Bold": True,
