@@ -3,14 +3,16 @@
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from stories import workflow
 from stories.models import Correction, Revision, StatusChange, Story
 from stories.models.revisions import BASELINE_SUMMARY
-from tests.accounts import make_user
+from tests.accounts import make_user, story_post_data
 from tests.factories import make_public_story, make_story
 
 Status = Story.Status
@@ -88,8 +90,6 @@ class TransitionTests(TestCase):
     def test_saving_the_form_never_changes_the_status(self):
         story = make_story(status=Status.IN_REVIEW)
         self.client.force_login(self.editor)
-        from tests.accounts import story_post_data
-
         self.client.post(admin_url("change", story.pk), story_post_data(story, status="published"))
         assert Story.objects.get(pk=story.pk).status == Status.IN_REVIEW
 
@@ -140,8 +140,6 @@ class ScheduleAndEmbargoDisplayTests(TestCase):
         assert "Scheduled for" in page
 
     def test_a_reporter_may_extend_an_embargo_but_not_lift_or_shorten_it(self):
-        from tests.accounts import story_post_data
-
         story = make_story(embargo_until=self.when)
         url = admin_url("change", story.pk)
         for earlier in [None, self.when - timedelta(hours=1)]:
@@ -204,3 +202,31 @@ class CorrectionActionTests(TestCase):
         )
         assert "published stories only" in response.text
         assert not Correction.objects.filter(story=story).exists()
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+class QueryBudgetTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.story = make_story()
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def count(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(url).status_code == 200
+        return len(queries)
+
+    def add_rows(self, n):
+        for _ in range(n):
+            make_story(status=Status.PUBLISHED, published_at=timezone.now() + timedelta(days=1))
+            Revision.record(self.story, self.editor, summary="Edited")
+
+    def test_scheduled_and_revision_lists_cost_the_same_for_3_rows_as_for_30(self):
+        urls = [admin_url("scheduled"), admin_url("revisions", self.story.pk)]
+        self.add_rows(3)
+        few = [self.count(url) for url in urls]
+        self.add_rows(27)
+        assert [self.count(url) for url in urls] == few
