@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import converters, feeds, views
+from . import converters, feeds, previews, views
 from .sitemaps import SITEMAPS, NewsSitemap
 
 register_converter(converters.FourDigitYear, "yyyy")
@@ -31,6 +31,7 @@ urlpatterns = [
     path("corrections/rss/", feeds.CorrectionsFeed(), name="corrections-rss"),
     path("corrections/atom/", feeds.CorrectionsAtomFeed(), name="corrections-atom"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("preview/<str:token>/", previews.shared_preview, name="shared_preview"),
     # Standing pages (About, Ethics, ...) answer at the top level, after everything else.
     path("<slug:slug>/", views.page_detail, name="page"),
 ]

@@ -4,7 +4,7 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Window
+from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import RowNumber
 from django.http import (
     Http404,
@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 from . import structured_data
-from .models import Byline, Citation, Correction, Page, Person, Section, Story, Tag
+from .models import Byline, Correction, Page, Person, Section, Story, Tag
 from .shortcuts import get_object_or_moved
 
 PAGE_SIZE = 20
@@ -82,30 +82,10 @@ def home(request):
     return render(request, "stories/home.html", context)
 
 
-def story_page_queryset():
-    return (
-        Story.objects.public()
-        .select_related("section", "hero_image")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("person__photo")),
-            Prefetch("people", queryset=Person.objects.select_related("photo")),
-            # The editor-only fields of a source are never even loaded for a public page.
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("source").defer(
-                    "source__contact_details", "source__private_notes"
-                ),
-            ),
-            "corrections",
-            "tags",
-        )
-    )
-
-
 @require_safe
 def story_detail(request, year, month, day, slug):
     date_or_404(year, month, day)
-    story = get_object_or_moved(request, story_page_queryset(), slug)
+    story = get_object_or_moved(request, Story.objects.public().for_story_page(), slug)
     published = timezone.localdate(story.published_at)
     if (published.year, published.month, published.day) != (year, month, day):
         return redirect(story, permanent=True)

@@ -391,8 +391,18 @@ class AltTextBeforePublishingTests(TemporaryMedia, TestCase):
         story.status = Story.Status.DRAFT
         story.full_clean()
 
-    def test_the_admin_refuses_to_publish_and_keeps_the_editors_text(self):
+    def test_the_publish_button_refuses_an_undescribed_hero_and_says_why(self):
         story = make_story(hero_image=self.undescribed)
+        self.client.force_login(self.superuser)
+        url = reverse("admin:stories_story_transition", args=[story.pk, "publish"])
+        response = self.client.post(url, follow=True)
+        assert response.status_code == 200
+        assert "Add alt text to this image" in response.text
+        story.refresh_from_db()
+        assert story.status == Story.Status.DRAFT
+
+    def test_editing_a_published_story_to_an_undescribed_hero_keeps_the_editors_text(self):
+        story = make_public_story(hero_image=make_image(alt_text="Described"))
         self.client.force_login(self.superuser)
         url = reverse("admin:stories_story_change", args=[story.pk])
         form = self.client.get(url).context["adminform"].form
@@ -404,13 +414,11 @@ class AltTextBeforePublishingTests(TemporaryMedia, TestCase):
         data.update(
             {
                 "headline": "An editor's carefully written headline",
-                "status": "published",
-                "published_at_0": "2026-01-02",
-                "published_at_1": "10:00",
                 "hero_image": self.undescribed.pk,
                 "section": story.section_id,
             }
         )
+        data = {k: v.pk if hasattr(v, "pk") else v for k, v in data.items()}
         for prefix in ("bylines", "citations", "corrections"):
             data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
         response = self.client.post(url, data)
@@ -418,7 +426,7 @@ class AltTextBeforePublishingTests(TemporaryMedia, TestCase):
         assert "Add alt text to this image" in response.text
         assert "An editor&#x27;s carefully written headline" in response.text
         story.refresh_from_db()
-        assert story.status == Story.Status.DRAFT
+        assert story.hero_image.alt_text == "Described"
 
     def test_alt_text_cannot_be_removed_from_the_hero_of_a_published_story(self):
         image = make_image(alt_text="Described")

@@ -37,6 +37,13 @@ class SourceAdmin(admin.ModelAdmin):
         ("Editor-only", {"fields": ["contact_details", "private_notes"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        # Without the permission the fields are not in the form at all, so a forged POST
+        # can neither read nor overwrite them.
+        if request.user.has_perm("stories.view_source_contacts"):
+            return self.fieldsets
+        return self.fieldsets[:1]
+
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):

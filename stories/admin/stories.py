@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.db.models import Prefetch
 
-from stories.models import Byline, Citation, Correction, Story
+from stories.models import Byline, Citation, Correction, Revision, Story
+
+from .workflow import StoryWorkflowAdmin
 
 
 class BylineInline(admin.StackedInline):
@@ -29,8 +31,16 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "section", "published_at", "byline_names", "tag_names"]
+class StoryAdmin(StoryWorkflowAdmin):
+    list_display = [
+        "headline",
+        "status",
+        "publication",
+        "section",
+        "published_at",
+        "byline_names",
+        "tag_names",
+    ]
     list_filter = ["status", "section", "kind"]
     list_select_related = ["section"]
     date_hierarchy = "published_at"
@@ -83,3 +93,7 @@ class CorrectionAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     search_fields = ["text", "story__headline"]
     autocomplete_fields = ["story"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Revision.record(obj.story, request.user, summary="Correction edited")

@@ -2,21 +2,27 @@ from .images import Image
 from .pages import Page
 from .people import Person
 from .redirects import SlugHistory
+from .revisions import Revision
 from .sections import Section
 from .sources import Citation, Source
 from .stories import Byline, Correction, Story
 from .tags import Tag, TaggedStory
+from .workflow import EditingPresence, PreviewLink, StatusChange
 
 __all__ = [
     "Byline",
     "Citation",
     "Correction",
+    "EditingPresence",
     "Image",
     "Page",
     "Person",
+    "PreviewLink",
+    "Revision",
     "Section",
     "SlugHistory",
     "Source",
+    "StatusChange",
     "Story",
     "Tag",
     "TaggedStory",

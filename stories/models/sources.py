@@ -26,6 +26,9 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("view_source_contacts", "Can see sources' contact details and private notes"),
+        ]
 
     def __str__(self):
         if self.affiliation:

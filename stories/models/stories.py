@@ -8,7 +8,9 @@ from taggit.managers import TaggableManager
 
 from stories.sanitize import clean_html
 
+from .people import Person
 from .redirects import KeepsOldSlugs
+from .sources import Citation
 from .tags import StoryTagManager, TaggedStory
 
 
@@ -36,6 +38,21 @@ class StoryQuerySet(models.QuerySet):
         """Load what a story card shows: section, hero image, bylines with people."""
         return self.select_related("section", "hero_image").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("person"))
+        )
+
+    def for_story_page(self):
+        """Load everything the story page shows, and none of a source's editor-only fields."""
+        return self.select_related("section", "hero_image").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("person__photo")),
+            models.Prefetch("people", queryset=Person.objects.select_related("photo")),
+            models.Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("source").defer(
+                    "source__contact_details", "source__private_notes"
+                ),
+            ),
+            "corrections",
+            "tags",
         )
 
 
@@ -131,6 +148,9 @@ class Story(KeepsOldSlugs):
                 name="story_published_has_time",
                 violation_error_message="A published story needs a publish time.",
             ),
+        ]
+        permissions = [
+            ("publish_story", "Can publish, schedule, unpublish and lift the embargo of stories"),
         ]
 
     def __str__(self):

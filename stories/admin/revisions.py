@@ -1,0 +1,138 @@
+"""Readable history of a story: labels, values and word-level differences between revisions."""
+
+import re
+from difflib import SequenceMatcher
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from stories.models import Byline, Citation, Image, Person, Section, Source, Story
+from stories.models.revisions import SNAPSHOT_KEYS, parse_snapshot_time
+
+LABELS = {
+    "tags": "tags",
+    "bylines": "bylines",
+    "citations": "sources cited",
+    "people": "people in this story",
+    "related_stories": "related stories",
+}
+TEXT_KEYS = {"kicker", "headline", "dek", "slug", "body", "dateline", "seo_headline"}
+TIME_KEYS = {"published_at", "embargo_until", "last_significant_update"}
+_words = re.compile(r"(\s+)")
+
+
+def label(key: str) -> str:
+    if key in LABELS:
+        return LABELS[key]
+    return str(Story._meta.get_field(key).verbose_name)
+
+
+def describe_changes(keys) -> str:
+    names = [label(key) for key in keys]
+    if not names:
+        return "nothing visible"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def format_time(value) -> str:
+    moment = parse_snapshot_time(value)
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return local.strftime("%b %-d, %Y, %H:%M %Z")
+
+
+class Names:
+    """Looks up, in one query per model, the names behind the ids in a set of snapshots."""
+
+    def __init__(self, *snapshots):
+        ids = {"section": set(), "image": set(), "person": set(), "source": set(), "story": set()}
+        for data in snapshots:
+            ids["section"].add(data.get("section"))
+            ids["image"].add(data.get("hero_image"))
+            ids["person"].update(data.get("people", []))
+            ids["person"].update(b["person"] for b in data.get("bylines", []))
+            ids["source"].update(c["source"] for c in data.get("citations", []))
+            ids["story"].update(data.get("related_stories", []))
+        self.section = dict(
+            Section.objects.filter(pk__in=ids["section"]).values_list("pk", "name")
+        )
+        self.image = {i.pk: str(i) for i in Image.objects.filter(pk__in=ids["image"])}
+        self.person = dict(Person.objects.filter(pk__in=ids["person"]).values_list("pk", "name"))
+        self.source = {s.pk: str(s) for s in Source.objects.filter(pk__in=ids["source"])}
+        self.story = dict(Story.objects.filter(pk__in=ids["story"]).values_list("pk", "headline"))
+
+    def display(self, key, value) -> str:
+        deleted = "(deleted)"
+        if key in TIME_KEYS:
+            return format_time(value)
+        if key == "status":
+            return Story.Status(value).label if value else "—"
+        if key == "kind":
+            return Story.Kind(value).label if value else "—"
+        if key == "section":
+            return self.section.get(value, deleted)
+        if key == "hero_image":
+            return self.image.get(value, deleted) if value else "—"
+        if key == "tags":
+            return ", ".join(value) or "—"
+        if key == "people":
+            return "\n".join(self.person.get(pk, deleted) for pk in value) or "—"
+        if key == "related_stories":
+            return "\n".join(self.story.get(pk, deleted) for pk in value) or "—"
+        if key == "bylines":
+            return (
+                "\n".join(
+                    f"{b['position']}. {Byline.Role(b['role']).label} "
+                    f"{self.person.get(b['person'], deleted)}"
+                    for b in value
+                )
+                or "—"
+            )
+        if key == "citations":
+            return "\n".join(self._citation(c) for c in value) or "—"
+        return value or ""
+
+    def _citation(self, c) -> str:
+        text = (
+            f"{Citation.CitedAs(c['cited_as']).label}: {self.source.get(c['source'], '(deleted)')}"
+        )
+        if c["is_anonymous"]:
+            text += f" — anonymous, shown as “{c['public_description']}”"
+        if c["supports"]:
+            text += f" — supports: {c['supports']}"
+        return text
+
+
+def word_diff(before: str, after: str):
+    """Both texts as HTML with removed words in <del> and added words in <ins>."""
+    old, new = _words.split(before or ""), _words.split(after or "")
+    left, right = [], []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        removed, added = escape("".join(old[i1:i2])), escape("".join(new[j1:j2]))
+        if op == "equal":
+            left.append(removed)
+            right.append(added)
+            continue
+        if removed:
+            left.append(f"<del>{removed}</del>")
+        if added:
+            right.append(f"<ins>{added}</ins>")
+    return mark_safe("".join(left)), mark_safe("".join(right))  # escaped above
+
+
+def diff_rows(before: dict, after: dict) -> list[dict]:
+    """One row per field that differs: its label and both versions, readable."""
+    names = Names(before, after)
+    rows = []
+    for key in SNAPSHOT_KEYS:
+        if before.get(key) == after.get(key):
+            continue
+        old, new = names.display(key, before.get(key)), names.display(key, after.get(key))
+        if key in TEXT_KEYS:
+            old, new = word_diff(old, new)
+        rows.append({"key": key, "label": label(key), "before": old, "after": new})
+    return rows

@@ -1,0 +1,128 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+PREVIEW_LIFETIME = timedelta(hours=48)
+PREVIEW_SALT = "stories.preview-link"
+# Someone who opened a story this recently is taken to still have it open.
+RECENTLY_OPENED = timedelta(minutes=15)
+
+
+class StatusChange(models.Model):
+    """One step of a story through the workflow: who moved it, when, from where to where."""
+
+    story = models.ForeignKey(
+        "stories.Story", on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    publish_time = models.DateTimeField(
+        null=True, blank=True, help_text="The publish time in force after the change."
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        get_latest_by = "changed_at"
+
+    def __str__(self):
+        return f"{self.story}: {self.from_status} → {self.to_status}"
+
+
+def _new_preview_key():
+    return secrets.token_urlsafe(24)
+
+
+def _preview_expiry():
+    return timezone.now() + PREVIEW_LIFETIME
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self, at=None):
+        """Links that still open their story: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=at or timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A link that shows one unpublished story to a reviewer without an account."""
+
+    story = models.ForeignKey(
+        "stories.Story", on_delete=models.CASCADE, related_name="preview_links"
+    )
+    key = models.CharField(max_length=64, default=_new_preview_key, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(default=_preview_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="preview_link_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"Preview of {self.story}"
+
+    def get_absolute_url(self):
+        token = signing.Signer(salt=PREVIEW_SALT).sign(self.key)
+        return reverse("stories:shared_preview", kwargs={"token": token})
+
+    @classmethod
+    def find_active(cls, token):
+        """The live link behind a token from a URL, or None if forged, revoked or expired."""
+        try:
+            key = signing.Signer(salt=PREVIEW_SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+        return cls.objects.active().select_related("story").filter(key=key).first()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+class EditingPresence(models.Model):
+    """When a user last opened a story for editing, so others can be told."""
+
+    story = models.ForeignKey(
+        "stories.Story", on_delete=models.CASCADE, related_name="editing_presences"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "user"], name="editing_presence_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.story}"
+
+    @classmethod
+    def others_editing(cls, story, user):
+        """Record that ``user`` has opened ``story``; return who else has it open recently."""
+        now = timezone.now()
+        cls.objects.update_or_create(story=story, user=user, defaults={"seen_at": now})
+        return list(
+            cls.objects.filter(story=story, seen_at__gte=now - RECENTLY_OPENED)
+            .exclude(user=user)
+            .select_related("user")
+        )

@@ -1,0 +1,53 @@
+"""Stories as readers would see them, before readers may: for editors and invited reviewers."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
+
+from .models import PreviewLink, Story
+
+
+@dataclass
+class Preview:
+    """What the preview banner tells the viewer about the story's state."""
+
+    story: Story
+    shared: bool
+
+    @property
+    def is_public(self) -> bool:
+        return self.story.is_public
+
+    @property
+    def embargoed(self) -> bool:
+        return bool(self.story.embargo_until and self.story.embargo_until > timezone.now())
+
+    @property
+    def scheduled(self) -> bool:
+        return (
+            self.story.status == Story.Status.PUBLISHED
+            and self.story.published_at > timezone.now()
+        )
+
+
+def render_preview(request, story, *, shared=False):
+    """The story on the public story template, marked as a preview, never cached or indexed."""
+    story = Story.objects.for_story_page().get(pk=story.pk)
+    related = Story.objects.public().for_listing().filter(related_stories=story)
+    context = {"story": story, "related": related, "preview": Preview(story, shared)}
+    response = render(request, "stories/story_detail.html", context)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def shared_preview(request, token):
+    link = PreviewLink.find_active(token)
+    if link is None:
+        raise Http404("This preview link is not valid: it may have expired or been revoked.")
+    return render_preview(request, link.story, shared=True)

@@ -1,0 +1,344 @@
+"""Who may do what in the admin, from the lowest role up, including forged requests."""
+
+from datetime import timedelta
+from io import StringIO
+
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from stories.models import Correction, PreviewLink, Revision, Source, Story
+from tests.accounts import ROLES, make_user, story_post_data
+from tests.factories import make_public_story, make_source, make_story
+
+Status = Story.Status
+
+
+def admin_url(name, *args):
+    return reverse(f"admin:stories_story_{name}", args=args)
+
+
+def story_in(status, **fields):
+    if status in (Status.PUBLISHED, Status.UNPUBLISHED):
+        fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    return make_story(status=status, **fields)
+
+
+# Each case makes what it needs, acts as the client's user and says whether the act took
+# effect. Refused acts must leave everything as it was, whatever the response.
+def view_changelist(client):
+    return client.get(reverse("admin:stories_story_changelist")).status_code == 200
+
+
+def open_add_form(client):
+    return client.get(reverse("admin:stories_story_add")).status_code == 200
+
+
+def edit_draft(client):
+    story = story_in(Status.DRAFT)
+    client.post(admin_url("change", story.pk), story_post_data(story, headline="Edited"))
+    return Story.objects.get(pk=story.pk).headline == "Edited"
+
+
+def edit_published_story(client):
+    story = make_public_story()
+    client.post(admin_url("change", story.pk), story_post_data(story, headline="Edited"))
+    return Story.objects.get(pk=story.pk).headline == "Edited"
+
+
+def delete_draft(client):
+    story = story_in(Status.DRAFT)
+    client.post(admin_url("delete", story.pk), {"post": "yes"})
+    return not Story.objects.filter(pk=story.pk).exists()
+
+
+def delete_published_story(client):
+    story = make_public_story()
+    client.post(admin_url("delete", story.pk), {"post": "yes"})
+    return not Story.objects.filter(pk=story.pk).exists()
+
+
+def bulk_delete_published_story(client):
+    story = make_public_story()
+    client.post(
+        reverse("admin:stories_story_changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [story.pk], "post": "yes"},
+    )
+    return not Story.objects.filter(pk=story.pk).exists()
+
+
+def transition(name, start):
+    def act(client):
+        story = story_in(start)
+        client.post(admin_url("transition", story.pk, name))
+        return Story.objects.get(pk=story.pk).status != start
+
+    act.__name__ = f"{name}_{start}"
+    return act
+
+
+def bulk_publish(client):
+    story = story_in(Status.IN_REVIEW)
+    client.post(
+        reverse("admin:stories_story_changelist"),
+        {"action": "publish_stories", ACTION_CHECKBOX_NAME: [story.pk]},
+    )
+    return Story.objects.get(pk=story.pk).status == Status.PUBLISHED
+
+
+def bulk_submit(client):
+    story = story_in(Status.DRAFT)
+    client.post(
+        reverse("admin:stories_story_changelist"),
+        {"action": "submit_for_review", ACTION_CHECKBOX_NAME: [story.pk]},
+    )
+    return Story.objects.get(pk=story.pk).status == Status.IN_REVIEW
+
+
+def forge_status_in_form(client):
+    story = story_in(Status.DRAFT)
+    data = story_post_data(story, status=Status.PUBLISHED, published_at=timezone.now())
+    client.post(admin_url("change", story.pk), data)
+    return Story.objects.get(pk=story.pk).status == Status.PUBLISHED
+
+
+def forge_publish_time_in_form(client):
+    story = story_in(Status.DRAFT)
+    when = timezone.now() + timedelta(days=3)
+    client.post(admin_url("change", story.pk), story_post_data(story, published_at=when))
+    return Story.objects.get(pk=story.pk).published_at is not None
+
+
+def forge_status_when_adding(client):
+    section = story_in(Status.DRAFT).section
+    data = story_post_data(
+        Story(headline="x", slug="forged-add", section=section, status=Status.PUBLISHED),
+        base_revision=0,
+        published_at=timezone.now() - timedelta(hours=1),
+    )
+    client.post(reverse("admin:stories_story_add"), data)
+    added = Story.objects.filter(slug="forged-add").first()
+    return added is not None and added.status == Status.PUBLISHED
+
+
+def lift_embargo_in_form(client):
+    story = story_in(Status.DRAFT, embargo_until=timezone.now() + timedelta(days=1))
+    client.post(admin_url("change", story.pk), story_post_data(story, embargo_until=None))
+    return Story.objects.get(pk=story.pk).embargo_until is None
+
+
+def lift_embargo_button(client):
+    story = story_in(Status.IN_REVIEW, embargo_until=timezone.now() + timedelta(days=1))
+    client.post(admin_url("lift_embargo", story.pk))
+    return Story.objects.get(pk=story.pk).embargo_until is None
+
+
+def view_scheduled(client):
+    return client.get(admin_url("scheduled")).status_code == 200
+
+
+def preview_draft(client):
+    story = story_in(Status.DRAFT, body="<p>Preview canary</p>")
+    response = client.get(admin_url("preview", story.pk))
+    return response.status_code == 200 and "Preview canary" in response.text
+
+
+def create_preview_link(client):
+    story = story_in(Status.DRAFT)
+    client.post(admin_url("share", story.pk))
+    return PreviewLink.objects.filter(story=story).exists()
+
+
+def revoke_preview_link(client):
+    link = PreviewLink.objects.create(story=story_in(Status.DRAFT))
+    client.post(admin_url("revoke_preview", link.story_id, link.pk))
+    link.refresh_from_db()
+    return link.revoked_at is not None
+
+
+def read_revisions(client):
+    story = story_in(Status.DRAFT)
+    Revision.record(story)
+    return client.get(admin_url("revisions", story.pk)).status_code == 200
+
+
+def restore_revision_of_draft(client):
+    story = story_in(Status.DRAFT, headline="Old")
+    old = Revision.record(story)
+    Story.objects.filter(pk=story.pk).update(headline="New")
+    client.post(admin_url("restore", story.pk, old.pk))
+    return Story.objects.get(pk=story.pk).headline == "Old"
+
+
+def add_correction(client):
+    story = make_public_story()
+    client.post(admin_url("correct", story.pk), {"kind": "correction", "text": "Fixed."})
+    return Correction.objects.filter(story=story).exists()
+
+
+def see_source_contacts(client):
+    source = make_source(contact_details="+1 555 0100 secret line")
+    page = client.get(reverse("admin:stories_source_change", args=[source.pk]))
+    return "555 0100" in page.text
+
+
+def forge_source_contacts(client):
+    source = make_source(contact_details="old")
+    client.post(
+        reverse("admin:stories_source_change", args=[source.pk]),
+        {"kind": source.kind, "name": source.name, "contact_details": "forged", "_save": "Save"},
+    )
+    return Source.objects.get(pk=source.pk).contact_details == "forged"
+
+
+def search_sources_by_contact(client):
+    make_source(name="Nobody", private_notes="meets at the diner")
+    page = client.get(reverse("admin:stories_source_changelist"), {"q": "diner"})
+    return "Nobody" in page.text
+
+
+REPORTER_UP = {"reporter", "editor", "superuser"}
+EDITOR_UP = {"editor", "superuser"}
+NOBODY = set()
+
+MATRIX = [
+    (view_changelist, REPORTER_UP),
+    (open_add_form, REPORTER_UP),
+    (edit_draft, REPORTER_UP),
+    (edit_published_story, EDITOR_UP),
+    (delete_draft, REPORTER_UP),
+    (delete_published_story, EDITOR_UP),
+    (bulk_delete_published_story, EDITOR_UP),
+    (transition("submit", Status.DRAFT), REPORTER_UP),
+    (transition("return_to_draft", Status.IN_REVIEW), REPORTER_UP),
+    (transition("publish", Status.IN_REVIEW), EDITOR_UP),
+    (transition("publish", Status.DRAFT), EDITOR_UP),
+    (transition("unpublish", Status.PUBLISHED), EDITOR_UP),
+    (transition("reopen", Status.UNPUBLISHED), EDITOR_UP),
+    (bulk_submit, REPORTER_UP),
+    (bulk_publish, EDITOR_UP),
+    (forge_status_in_form, NOBODY),  # status changes only through transitions
+    (forge_publish_time_in_form, EDITOR_UP),
+    (forge_status_when_adding, NOBODY),
+    (lift_embargo_in_form, EDITOR_UP),
+    (lift_embargo_button, EDITOR_UP),
+    (view_scheduled, REPORTER_UP),
+    (preview_draft, REPORTER_UP),
+    (create_preview_link, REPORTER_UP),
+    (revoke_preview_link, REPORTER_UP),
+    (read_revisions, REPORTER_UP),
+    (restore_revision_of_draft, REPORTER_UP),
+    (add_correction, EDITOR_UP),
+    (see_source_contacts, EDITOR_UP),
+    (forge_source_contacts, EDITOR_UP),
+    (search_sources_by_contact, NOBODY),
+]
+
+
+class PermissionMatrixTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = {role: make_user(role) for role in ROLES}
+
+    def test_every_role_can_do_exactly_what_the_matrix_allows(self):
+        for act, allowed in MATRIX:
+            for role in ROLES:
+                with self.subTest(act=act.__name__, role=role):
+                    self.client.logout()
+                    if self.users[role]:
+                        self.client.force_login(self.users[role])
+                    assert act(self.client) == (role in allowed)
+
+    def test_refused_requests_answer_403_or_the_login_page_never_500(self):
+        story = make_public_story()
+        draft = story_in(Status.IN_REVIEW)
+        requests = [
+            ("post", admin_url("transition", draft.pk, "publish")),
+            ("post", admin_url("transition", story.pk, "unpublish")),
+            ("post", admin_url("change", story.pk)),
+            ("post", admin_url("delete", story.pk)),
+            ("get", admin_url("correct", story.pk)),
+        ]
+        for role in ["anonymous", "staff", "reporter"]:
+            self.client.logout()
+            if self.users[role]:
+                self.client.force_login(self.users[role])
+            for method, url in requests:
+                with self.subTest(role=role, url=url):
+                    response = getattr(self.client, method)(url, {"post": "yes"})
+                    if role == "anonymous":
+                        assert response.status_code == 302
+                        assert "/admin/login/" in response["Location"]
+                    else:
+                        assert response.status_code == 403
+
+    def test_reporter_sees_publication_fields_read_only_and_no_editor_buttons(self):
+        self.client.force_login(self.users["reporter"])
+        story = story_in(Status.IN_REVIEW)
+        page = self.client.get(admin_url("change", story.pk)).text
+        assert 'name="status"' not in page
+        assert 'name="published_at_0"' not in page
+        assert "Return to draft" in page
+        assert ">Publish<" not in page
+
+    def test_editor_sees_the_publish_button_and_the_contact_details_fieldset(self):
+        self.client.force_login(self.users["editor"])
+        story = story_in(Status.IN_REVIEW)
+        assert ">Publish<" in self.client.get(admin_url("change", story.pk)).text
+        source = make_source(private_notes="meets at the diner")
+        page = self.client.get(reverse("admin:stories_source_change", args=[source.pk])).text
+        assert "meets at the diner" in page
+
+    def test_transition_buttons_refuse_get_requests(self):
+        self.client.force_login(self.users["editor"])
+        story = story_in(Status.IN_REVIEW)
+        assert self.client.get(admin_url("transition", story.pk, "publish")).status_code == 400
+        assert Story.objects.get(pk=story.pk).status == Status.IN_REVIEW
+
+    def test_unknown_transition_is_404(self):
+        self.client.force_login(self.users["editor"])
+        story = story_in(Status.DRAFT)
+        assert self.client.post(admin_url("transition", story.pk, "explode")).status_code == 404
+
+
+class RoleGroupTests(TestCase):
+    def test_the_migration_creates_reporter_and_editor_groups(self):
+        reporter = set(
+            Group.objects.get(name="Reporter").permissions.values_list("codename", flat=True)
+        )
+        editor = set(
+            Group.objects.get(name="Editor").permissions.values_list("codename", flat=True)
+        )
+        assert {"add_story", "change_story", "view_source"} <= reporter
+        assert not {"publish_story", "view_source_contacts", "add_correction"} & reporter
+        assert reporter < editor
+        assert {"publish_story", "view_source_contacts", "add_correction"} <= editor
+
+
+class DemoAccountsCommandTests(TestCase):
+    def test_creates_one_account_per_role_and_prints_working_passwords(self):
+        out = StringIO()
+        call_command("create_demo_accounts", stdout=out)
+        lines = [line.split() for line in out.getvalue().splitlines() if "password:" in line]
+        accounts = {words[2]: words[4] for words in lines}
+        assert set(accounts) == {"reporter", "editor", "chief"}
+        reporter = authenticate(username="reporter", password=accounts["reporter"])
+        editor = authenticate(username="editor", password=accounts["editor"])
+        chief = authenticate(username="chief", password=accounts["chief"])
+        assert reporter.is_staff and not reporter.has_perm("stories.publish_story")
+        assert editor.has_perm("stories.publish_story")
+        assert chief.is_superuser
+
+    def test_running_again_resets_the_passwords(self):
+        first, second = StringIO(), StringIO()
+        call_command("create_demo_accounts", stdout=first)
+        call_command("create_demo_accounts", stdout=second)
+        password = next(
+            line.split()[4] for line in second.getvalue().splitlines() if " editor " in line
+        )
+        assert authenticate(username="editor", password=password) is not None
+        assert first.getvalue() != second.getvalue()
