@@ -1,1 +1,1 @@
-from . import library, stories  # noqa: F401  (registers the ModelAdmins)
+from . import library, stories, tags  # noqa: F401  (registers the ModelAdmins)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from stories.models import Image, Person, Section, Source, Tag
+from stories.models import Image, Person, Section, Source
 
 
 @admin.register(Section)
@@ -29,13 +29,6 @@ class SourceAdmin(admin.ModelAdmin):
         (None, {"fields": ["kind", "name", "affiliation", "url", "document"]}),
         ("Editor-only", {"fields": ["contact_details", "private_notes"]}),
     ]
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Image)

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.db.models import Prefetch
+from taggit.managers import TaggableManager
 
 from stories.models import Byline, Citation, Correction, Story
+
+from .tag_input import TagInputField
 
 
 class BylineInline(admin.TabularInline):
@@ -36,6 +39,7 @@ class StoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "people", "related_stories", "hero_image"]
     inlines = [BylineInline, CitationInline, CorrectionInline]
+    formfield_overrides = {TaggableManager: {"form_class": TagInputField}}
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "dek", "slug", "body"]}),
         ("Placement", {"fields": ["section", "kind", "dateline", "tags", "hero_image"]}),

@@ -4,7 +4,7 @@ from .redirects import SlugHistory
 from .sections import Section
 from .sources import Citation, Source
 from .stories import Byline, Correction, Story
-from .tags import Tag, TaggedStory
+from .tags import Tag, TagAlias, TaggedStory, TagMerge
 
 __all__ = [
     "Byline",
@@ -17,5 +17,7 @@ __all__ = [
     "Source",
     "Story",
     "Tag",
+    "TagAlias",
+    "TagMerge",
     "TaggedStory",
 ]
