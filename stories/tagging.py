@@ -142,6 +142,7 @@ def merge_tags(tags, into, *, by=None):
         merged_names=", ".join(tag.name for tag in sources)[:1000],
         performed_by=by,
         details={
+            "target_id": target.pk,
             "target_created": target_created,
             "gained_target": gaining,
             "sources": [
@@ -171,7 +172,8 @@ def undo_merge(merge, *, by=None):
     merge = TagMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
         raise CannotUndo("This merge has already been undone.")
-    target = merge.target
+    # A target merged away and brought back by undoing that later merge keeps its id.
+    target = merge.target or Tag.objects.filter(pk=merge.details["target_id"]).first()
     if target is None:
         raise CannotUndo(
             f"The tag “{merge.target_name}” no longer exists: it was deleted or merged into "
@@ -196,6 +198,9 @@ def undo_merge(merge, *, by=None):
         if not Tag.objects.filter(pk=source["id"]).exists():
             restored.pk = source["id"]
         restored.save()
+        TagMerge.objects.filter(target=None, details__target_id=source["id"]).update(
+            target=restored
+        )
         TagAlias.objects.filter(
             tag=target, pk__in=[alias["id"] for alias in source["aliases"]]
         ).update(tag=restored)
@@ -214,6 +219,7 @@ def undo_merge(merge, *, by=None):
         TaggedStory.objects.filter(tag=target).exists() or target.aliases.exists()
     ):
         target.delete()
+        merge.target = None
 
     merge.undone_at = timezone.now()
     merge.undone_by = by
