@@ -8,8 +8,10 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from taggit.models import Tag as UnusedTaggitTag
 
 from stories.models import Tag, TagAlias, TagMerge
 from stories.models.tags import normalize_tag_name
@@ -21,6 +23,11 @@ from stories.tagging import (
     resolve_tag_name,
     undo_merge,
 )
+
+# Stories are tagged with their own Tag model; django-taggit's default one stays empty, and its
+# admin (whose merge action knows nothing of stories) would only mislead editors.
+if admin.site.is_registered(UnusedTaggitTag):
+    admin.site.unregister(UnusedTaggitTag)
 
 MANAGE_TAGS = "stories.manage_tags"
 SUGGESTIONS = 10
@@ -155,11 +162,11 @@ class TagAdmin(admin.ModelAdmin):
 
     @admin.display(description="last used", ordering="last_used", empty_value="never")
     def last_used(self, tag):
-        return tag.last_used
+        return timezone.localdate(tag.last_used) if tag.last_used else None
 
     @admin.display(description="description")
     def short_description(self, tag):
-        return Truncator(tag.description).words(12)
+        return Truncator(tag.description).chars(60)
 
     @admin.display(description="aliases")
     def alias_names(self, tag):

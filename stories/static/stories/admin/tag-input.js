@@ -48,7 +48,12 @@
             if (index >= 0) {
                 const option = listbox.children[index];
                 input.setAttribute("aria-activedescendant", option.id);
-                option.scrollIntoView({block: "nearest"});
+                // Scroll the list only, never the page around it.
+                if (option.offsetTop < listbox.scrollTop) {
+                    listbox.scrollTop = option.offsetTop;
+                } else if (option.offsetTop + option.offsetHeight > listbox.scrollTop + listbox.clientHeight) {
+                    listbox.scrollTop = option.offsetTop + option.offsetHeight - listbox.clientHeight;
+                }
             } else {
                 input.removeAttribute("aria-activedescendant");
             }
