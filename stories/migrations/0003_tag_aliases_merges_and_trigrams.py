@@ -7,6 +7,18 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+class RunSQLOnPostgreSQL(migrations.RunSQL):
+    """SQL that only PostgreSQL understands; other databases skip it."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -17,6 +29,10 @@ class Migration(migrations.Migration):
     operations = [
         # Duplicate-tag suggestions use trigram similarity on PostgreSQL; skipped elsewhere.
         TrigramExtension(),
+        RunSQLOnPostgreSQL(
+            "CREATE INDEX stories_tag_name_trigram ON stories_tag USING gin (name gin_trgm_ops)",
+            "DROP INDEX IF EXISTS stories_tag_name_trigram",
+        ),
         migrations.AlterModelOptions(
             name='tag',
             options={'ordering': ['name'], 'permissions': [('manage_tags', 'Can merge, rename, alias and delete tags')]},
