@@ -5,6 +5,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stories.admin.tag_input import TagInputField
 from stories.models import Section, SlugHistory, Story, Tag, TagAlias, TaggedStory, TagMerge
 from stories.tagging import merge_tags
 from tests.factories import hidden_stories, make_public_story, make_section, make_story
@@ -383,6 +384,20 @@ class TagInputTests(TagAdminFixture, TestCase):
         assert sorted(story.tags.names()) == ["Audits", "IRS", "data sharing"]
         assert Tag.objects.filter(name__iexact="irs").count() == 1
         assert not Tag.objects.filter(name__iexact="internal revenue service").exists()
+
+
+class TagFieldTests(TestCase):
+    def test_typed_tags_split_on_commas_only_and_drop_repeats(self):
+        field = TagInputField(required=False)
+        assert field.clean(" data   sharing,IRS, irs ,, ") == ["data sharing", "IRS"]
+        assert field.clean("") == []
+
+    def test_reordering_or_recasing_the_same_tags_is_not_a_change(self):
+        field = TagInputField(required=False)
+        irs, privacy = Tag.objects.create(name="IRS"), Tag.objects.create(name="Privacy")
+        assert not field.has_changed([irs, privacy], "privacy, IRS")
+        assert field.has_changed([irs, privacy], "IRS")
+        assert field.has_changed([], "IRS")
 
 
 class TopicPageTests(TestCase):

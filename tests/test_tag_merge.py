@@ -1,7 +1,9 @@
 from datetime import timedelta
+from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test import RequestFactory, TestCase
@@ -314,6 +316,18 @@ class DuplicateSuggestionTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
             assert cursor.fetchone() == (1,)
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'stories_tag_name_trigram'")
+            assert cursor.fetchone() == (1,)
+
+
+class BenchmarkCommandTests(TestCase):
+    def test_reports_query_counts_and_leaves_no_data_behind(self):
+        out = StringIO()
+        call_command("benchmark_tags", tags=3, stories=2, stdout=out)
+        assert "tag list, 3 tags: " in out.getvalue()
+        assert "duplicates page: " in out.getvalue()
+        assert not Tag.objects.exists()
+        assert not Story.objects.exists()
 
 
 class UsageCountTests(TestCase):

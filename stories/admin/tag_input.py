@@ -49,3 +49,9 @@ class TagInputField(TagField):
 
     def clean(self, value):
         return parse_tag_list(forms.CharField.clean(self, value))
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        typed = {name.lower() for name in parse_tag_list(data or "")}
+        return typed != {tag.name.lower() for tag in initial or []}

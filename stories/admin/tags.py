@@ -328,7 +328,8 @@ class TagMergeAdmin(admin.ModelAdmin):
     @admin.display(description="undo")
     def undo_link(self, merge):
         if merge.undone_at:
-            return f"Undone {merge.undone_at:%Y-%m-%d %H:%M} by {merge.undone_by or 'someone'}"
+            when = timezone.localtime(merge.undone_at)
+            return f"Undone {when:%Y-%m-%d %H:%M} by {merge.undone_by or 'someone'}"
         url = reverse("admin:stories_tagmerge_undo", args=[merge.pk])
         return format_html('<a href="{}">Undo…</a>', url)
 
