@@ -1,1 +1,1 @@
-from . import images, library, pages, stories  # noqa: F401  (registers the ModelAdmins)
+from . import images, library, pages, stories, tags  # noqa: F401  (registers the ModelAdmins)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from stories.models import Person, Section, Source, Tag
+from stories.models import Person, Section, Source
 
 from .images import thumbnail
 
@@ -43,10 +43,3 @@ class SourceAdmin(admin.ModelAdmin):
         if request.user.has_perm("stories.view_source_contacts"):
             return self.fieldsets
         return self.fieldsets[:1]
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}

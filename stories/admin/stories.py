@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db.models import Prefetch
+from taggit.managers import TaggableManager
 
 from stories.models import Byline, Citation, Correction, Revision, Story
 
+from .tag_input import TagInputField
 from .workflow import StoryWorkflowAdmin
 
 
@@ -48,6 +50,7 @@ class StoryAdmin(StoryWorkflowAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "people", "related_stories", "hero_image"]
     inlines = [BylineInline, CitationInline, CorrectionInline]
+    formfield_overrides = {TaggableManager: {"form_class": TagInputField}}
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "dek", "slug", "body"]}),
         ("Placement", {"fields": ["section", "kind", "dateline", "tags", "hero_image"]}),

@@ -6,7 +6,7 @@ from .revisions import Revision
 from .sections import Section
 from .sources import Citation, Source
 from .stories import Byline, Correction, Story
-from .tags import Tag, TaggedStory
+from .tags import Tag, TagAlias, TaggedStory, TagMerge
 from .workflow import EditingPresence, PreviewLink, StatusChange
 
 __all__ = [
@@ -25,5 +25,7 @@ __all__ = [
     "StatusChange",
     "Story",
     "Tag",
+    "TagAlias",
+    "TagMerge",
     "TaggedStory",
 ]

@@ -1,7 +1,10 @@
 import re
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from taggit.managers import _TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
@@ -23,6 +26,47 @@ class TagQuerySet(models.QuerySet):
 
         return self.filter(pk__in=Story.objects.public().values("tagged_items__tag"))
 
+    def with_usage(self):
+        """Annotate how many public and unpublished stories carry each tag, and when it was last used.
+
+        "Public" is whatever ``Story.objects.public()`` says; every other story (draft, in
+        review, scheduled, embargoed, unpublished) counts as unpublished. ``last_used`` is the
+        newest publish time (or creation time, for a story never published) of a story
+        carrying the tag.
+        """
+        from .stories import Story
+
+        public = Story.objects.public().values("pk")
+        taggings = TaggedStory.objects.filter(tag=OuterRef("pk")).values("tag")
+        story = "content_object__"
+
+        def per_tag(queryset, aggregate):
+            # A subquery per column keeps the figures right whatever joins a caller adds.
+            return Subquery(queryset.annotate(value=aggregate).values("value"))
+
+        return self.annotate(
+            public_count=Coalesce(
+                per_tag(taggings.filter(content_object__in=public), Count("pk")), 0
+            ),
+            unpublished_count=Coalesce(
+                per_tag(taggings.exclude(content_object__in=public), Count("pk")), 0
+            ),
+            last_used=per_tag(
+                taggings, Max(Coalesce(f"{story}published_at", f"{story}created_at"))
+            ),
+        ).annotate(story_count=F("public_count") + F("unpublished_count"))
+
+    def unused(self):
+        return self.filter(~Exists(TaggedStory.objects.filter(tag=OuterRef("pk"))))
+
+    def used(self):
+        return self.filter(Exists(TaggedStory.objects.filter(tag=OuterRef("pk"))))
+
+    def named(self, name):
+        """The tags called ``name``, ignoring case and spacing, or having it as an alias."""
+        name = normalize_tag_name(name)
+        return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
+
 
 class Tag(KeepsOldSlugs, TagBase):
     description = models.TextField(blank=True, help_text="Introduces the topic page for this tag.")
@@ -34,6 +78,9 @@ class Tag(KeepsOldSlugs, TagBase):
         constraints = [
             models.UniqueConstraint(Lower("name"), name="tag_unique_name_ignoring_case"),
         ]
+        permissions = [
+            ("manage_tags", "Can merge, rename, alias and delete tags"),
+        ]
 
     def save(self, *args, **kwargs):
         self.name = normalize_tag_name(self.name)
@@ -41,6 +88,56 @@ class Tag(KeepsOldSlugs, TagBase):
 
     def get_absolute_url(self):
         return reverse("stories:tag", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.name = normalize_tag_name(self.name)
+        if "," in self.name:
+            # Tags are typed as a comma-separated list on the story form.
+            raise ValidationError({"name": "A tag name cannot contain a comma."})
+        alias = TagAlias.objects.filter(name__iexact=self.name).select_related("tag").first()
+        if alias is not None and alias.tag_id != self.pk:
+            raise ValidationError(
+                {
+                    "name": f"“{alias.name}” is an alias of the tag “{alias.tag}”. "
+                    "Choose another name, or remove that alias first."
+                }
+            )
+
+
+class TagAlias(models.Model):
+    """Another name for a tag: typing it on a story applies the tag itself."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(
+        max_length=100,
+        help_text="Typing this name on a story applies the tag instead of creating a new one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "tag aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tag_alias_unique_name_ignoring_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.tag}"
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_tag_name(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.name = normalize_tag_name(self.name)
+        if "," in self.name:
+            raise ValidationError({"name": "An alias cannot contain a comma."})
+        tag = Tag.objects.filter(name__iexact=self.name).first()
+        if tag is not None:
+            raise ValidationError(
+                {
+                    "name": f"“{tag.name}” is already the name of a tag; an alias needs another name."
+                }
+            )
 
 
 class TaggedStory(TaggedItemBase):
@@ -57,8 +154,43 @@ class TaggedStory(TaggedItemBase):
         ]
 
 
+class TagMerge(models.Model):
+    """The record of one merge of tags into another, with what is needed to undo it.
+
+    ``details`` keeps, for every merged tag, its name, slug, description, aliases, old
+    slugs and the stories that carried it, and which stories gained the target tag.
+    """
+
+    target = models.ForeignKey(
+        Tag, null=True, on_delete=models.SET_NULL, related_name="merges_into"
+    )
+    target_name = models.CharField("merged into", max_length=100)
+    merged_names = models.CharField("merged tags", max_length=1000)
+    details = models.JSONField(default=dict, editable=False)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    performed_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-performed_at", "-pk"]
+        get_latest_by = "performed_at"
+        verbose_name = "tag merge"
+
+    def __str__(self):
+        return f"{self.merged_names} → {self.target_name}"
+
+
 class StoryTagManager(_TaggableManager):
-    """Applies typed tag names so that spacing and case variants reuse one tag."""
+    """Applies typed tag names so that spacing and case variants, and aliases, reuse one tag."""
 
     def _to_tag_model_instances(self, tags, tag_kwargs):
         cleaned = []
@@ -68,4 +200,15 @@ class StoryTagManager(_TaggableManager):
                 if not tag:
                     continue
             cleaned.append(tag)
+        names = [tag for tag in cleaned if isinstance(tag, str)]
+        if names:
+            canonical = {
+                alias.name.lower(): alias.tag
+                for alias in TagAlias.objects.filter(
+                    Q.create([("name__iexact", name) for name in names], connector=Q.OR)
+                ).select_related("tag")
+            }
+            cleaned = [
+                canonical.get(tag.lower(), tag) if isinstance(tag, str) else tag for tag in cleaned
+            ]
         return super()._to_tag_model_instances(cleaned, tag_kwargs)

@@ -1,0 +1,185 @@
+/*
+ * Autocomplete for the comma-separated tag input on the story form, following the
+ * WAI-ARIA combobox pattern (list autocomplete, no automatic selection): arrows move
+ * through the matches, Enter picks one, Escape closes the list. Typing a name that
+ * matches nothing still creates that tag when the story is saved.
+ */
+"use strict";
+(function () {
+    const DELAY = 150;
+
+    function segmentAt(value, caret) {
+        const start = value.lastIndexOf(",", caret - 1) + 1;
+        let end = value.indexOf(",", caret);
+        if (end === -1) {
+            end = value.length;
+        }
+        return {start: start, end: end, text: value.slice(start, end).trim()};
+    }
+
+    function typedNames(value) {
+        return value.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+    }
+
+    function setUp(container) {
+        const input = container.querySelector("input[role=combobox]");
+        const listbox = container.querySelector("[role=listbox]");
+        const status = container.querySelector("[role=status]");
+        const url = container.dataset.suggestUrl;
+        let options = [];
+        let active = -1;
+        let timer = null;
+        let controller = null;
+
+        function close() {
+            listbox.hidden = true;
+            listbox.replaceChildren();
+            input.setAttribute("aria-expanded", "false");
+            input.removeAttribute("aria-activedescendant");
+            options = [];
+            active = -1;
+        }
+
+        function highlight(index) {
+            active = index;
+            listbox.querySelectorAll("[role=option]").forEach((option, i) => {
+                option.setAttribute("aria-selected", i === index ? "true" : "false");
+            });
+            if (index >= 0) {
+                const option = listbox.children[index];
+                input.setAttribute("aria-activedescendant", option.id);
+                // Scroll the list only, never the page around it.
+                if (option.offsetTop < listbox.scrollTop) {
+                    listbox.scrollTop = option.offsetTop;
+                } else if (option.offsetTop + option.offsetHeight > listbox.scrollTop + listbox.clientHeight) {
+                    listbox.scrollTop = option.offsetTop + option.offsetHeight - listbox.clientHeight;
+                }
+            } else {
+                input.removeAttribute("aria-activedescendant");
+            }
+        }
+
+        function choose(index) {
+            const name = options[index].name;
+            const value = input.value;
+            const segment = segmentAt(value, input.selectionStart ?? value.length);
+            const before = value.slice(0, segment.start);
+            const after = value.slice(segment.end).replace(/^\s*,\s*/, "");
+            const inserted = (before.trim() ? " " : "") + name + ", ";
+            input.value = before + inserted + after;
+            const caret = (before + inserted).length;
+            input.setSelectionRange(caret, caret);
+            close();
+            status.textContent = name + " added.";
+        }
+
+        function show(results, term) {
+            const already = new Set(typedNames(input.value));
+            options = results.filter(
+                (result) => !already.has(result.name.toLowerCase()) ||
+                    result.name.toLowerCase() === term.toLowerCase()
+            );
+            listbox.replaceChildren();
+            options.forEach((result, i) => {
+                const option = document.createElement("li");
+                option.id = listbox.id + "_option" + i;
+                option.setAttribute("role", "option");
+                option.setAttribute("aria-selected", "false");
+                option.append(result.name);
+                const count = document.createElement("span");
+                count.className = "tag-input-count";
+                count.textContent = "(" + result.count + (result.count === 1 ? " story)" : " stories)");
+                option.append(count);
+                if (result.alias) {
+                    const alias = document.createElement("span");
+                    alias.className = "tag-input-alias";
+                    alias.textContent = "for “" + result.alias + "”";
+                    option.append(alias);
+                }
+                option.addEventListener("mousedown", (event) => event.preventDefault());
+                option.addEventListener("click", () => choose(i));
+                listbox.append(option);
+            });
+            active = -1;
+            if (options.length) {
+                listbox.hidden = false;
+                input.setAttribute("aria-expanded", "true");
+                status.textContent = options.length + (options.length === 1 ? " existing tag matches" : " existing tags match") +
+                    ". Use the up and down arrows to choose, Enter to add.";
+            } else {
+                close();
+                status.textContent = "No existing tag matches “" + term + "”; saving creates it.";
+            }
+        }
+
+        function lookUp() {
+            const term = segmentAt(input.value, input.selectionStart ?? input.value.length).text;
+            if (controller) {
+                controller.abort();
+            }
+            if (!term) {
+                close();
+                return;
+            }
+            controller = new AbortController();
+            fetch(url + "?q=" + encodeURIComponent(term), {
+                credentials: "same-origin",
+                headers: {"Accept": "application/json"},
+                signal: controller.signal,
+            })
+                .then((response) => (response.ok ? response.json() : {results: []}))
+                .then((data) => show(data.results, term))
+                .catch((error) => {
+                    if (error.name !== "AbortError") {
+                        close();
+                    }
+                });
+        }
+
+        input.addEventListener("input", () => {
+            clearTimeout(timer);
+            timer = setTimeout(lookUp, DELAY);
+        });
+
+        input.addEventListener("keydown", (event) => {
+            const open = !listbox.hidden && options.length > 0;
+            if (event.key === "ArrowDown") {
+                event.preventDefault();
+                if (open) {
+                    highlight((active + 1) % options.length);
+                } else {
+                    lookUp();
+                }
+            } else if (event.key === "ArrowUp" && open) {
+                event.preventDefault();
+                highlight(active <= 0 ? options.length - 1 : active - 1);
+            } else if (event.key === "Enter" && open && active >= 0) {
+                event.preventDefault();
+                choose(active);
+            } else if (event.key === "Escape" && open) {
+                event.preventDefault();
+                close();
+            } else if (event.key === "Tab") {
+                close();
+            }
+        });
+
+        input.addEventListener("blur", () => {
+            clearTimeout(timer);
+            if (controller) {
+                controller.abort();
+            }
+            close();
+        });
+    }
+
+    function init() {
+        document.querySelectorAll(".tag-input[data-suggest-url]").forEach(setUp);
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", init);
+    } else {
+        init();
+    }
+})();
