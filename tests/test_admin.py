@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from stories.models import Correction, Image, Story, Tag, TagMerge
 from stories.tagging import merge_tags
-from tests.factories import add_byline, cite, make_public_story, make_section, make_story
+from tests.accounts import story_post_data
+from tests.factories import (
+    add_byline,
+    cite,
+    make_person,
+    make_public_story,
+    make_section,
+    make_story,
+)
 from tests.test_demo import load_demo
 
 STORIES_MODELS = [m for m in admin.site._registry if m._meta.app_label == "stories"]
@@ -96,3 +104,57 @@ class ChangelistQueryCountTests(TestCase):
         self.add_stories(95)
         many = {url: self.count_queries(url) for url in urls}
         assert many == few
+
+
+class BylineOrderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.superuser = get_user_model().objects.create_superuser("chief", "c@example.org", "pw")
+
+    def setUp(self):
+        self.client.force_login(self.superuser)
+        self.story = make_story()
+        self.first = add_byline(self.story, make_person(name="First"), position=1)
+        self.second = add_byline(self.story, make_person(name="Second"), position=2)
+
+    def post_bylines(self, *rows):
+        data = story_post_data(self.story)
+        data["bylines-TOTAL_FORMS"] = len(rows)
+        data["bylines-INITIAL_FORMS"] = sum(1 for row in rows if "id" in row)
+        for index, row in enumerate(rows):
+            for name, value in row.items():
+                data[f"bylines-{index}-{name}"] = value
+            data[f"bylines-{index}-story"] = self.story.pk
+            data.setdefault(f"bylines-{index}-role", "by")
+        url = reverse("admin:stories_story_change", args=[self.story.pk])
+        return self.client.post(url, data)
+
+    def names_in_order(self):
+        return [byline.person.name for byline in self.story.bylines.select_related("person")]
+
+    def test_editors_can_swap_two_bylines_in_one_save(self):
+        response = self.post_bylines(
+            {"id": self.first.pk, "person": self.first.person_id, "position": 2},
+            {"id": self.second.pk, "person": self.second.person_id, "position": 1},
+        )
+        assert response.status_code == 302, response.context["errors"]
+        assert self.names_in_order() == ["Second", "First"]
+
+    def test_a_new_byline_may_take_the_place_of_a_removed_one(self):
+        newcomer = make_person(name="Newcomer")
+        response = self.post_bylines(
+            {"id": self.first.pk, "person": self.first.person_id, "position": 1, "DELETE": "on"},
+            {"id": self.second.pk, "person": self.second.person_id, "position": 2},
+            {"person": newcomer.pk, "position": 1},
+        )
+        assert response.status_code == 302
+        assert self.names_in_order() == ["Newcomer", "Second"]
+
+    def test_two_bylines_given_one_position_get_a_form_error_not_a_crash(self):
+        response = self.post_bylines(
+            {"id": self.first.pk, "person": self.first.person_id, "position": 1},
+            {"id": self.second.pk, "person": self.second.person_id, "position": 1},
+        )
+        assert response.status_code == 200
+        assert "Two bylines have the same position" in response.text
+        assert self.names_in_order() == ["First", "Second"]

@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch
+from django.forms.models import BaseInlineFormSet
 from taggit.managers import TaggableManager
 
 from stories.models import Byline, Citation, Correction, Revision, Story
@@ -8,9 +11,48 @@ from .tag_input import TagInputField
 from .workflow import StoryWorkflowAdmin
 
 
+class BylineForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # A position is checked against the other rows of the formset instead of the database,
+        # so that editors can swap two bylines in one save.
+        return super()._get_validation_exclusions() | {"position"}
+
+
+class BylineFormSet(BaseInlineFormSet):
+    # Far above any real position and still within a small integer.
+    PARKING_OFFSET = 10_000
+
+    def clean(self):
+        super().clean()
+        positions = [
+            form.cleaned_data["position"]
+            for form in self.forms
+            if form.cleaned_data.get("position") is not None and not self._should_delete_form(form)
+        ]
+        if len(positions) != len(set(positions)):
+            raise ValidationError("Two bylines have the same position; give each its own number.")
+
+    def save_existing_objects(self, commit=True):
+        # Park the bylines that move or go before writing, so the database's unique
+        # (story, position) constraint never sees a half-finished reordering.
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk
+            and ("position" in form.changed_data or self._should_delete_form(form))
+        ]
+        if commit and moving:
+            Byline.objects.filter(pk__in=moving).update(
+                position=F("position") + self.PARKING_OFFSET
+            )
+        return super().save_existing_objects(commit)
+
+
 class BylineInline(admin.StackedInline):
     # Stacked rather than tabular: each field then has its own <label> for assistive technology.
     model = Byline
+    form = BylineForm
+    formset = BylineFormSet
     extra = 1
     autocomplete_fields = ["person"]
     fields = [("person", "role", "position")]
