@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .images import RATIOS
 from .models import Byline, Page, Story
 
 # The schema.org type that says what kind of journalism a story is.
@@ -46,15 +47,25 @@ def authors(story):
     return [b.person for b in story.bylines.all() if b.role == Byline.Role.BY]
 
 
-def image_object(request, image):
+def image_object(request, image, rendition=None):
     return {
         "@type": "ImageObject",
-        "url": request.build_absolute_uri(image.file.url),
-        "width": image.width,
-        "height": image.height,
+        "url": request.build_absolute_uri(
+            image.file.storage.url(rendition.name) if rendition else image.file.url
+        ),
+        "width": rendition.width if rendition else image.width,
+        "height": rendition.height if rendition else image.height,
         "caption": image.caption or image.alt_text,
         "creditText": image.credit,
     }
+
+
+def article_images(request, image):
+    """The hero in the 16:9, 4:3 and 1:1 shapes search engines ask of articles, largest JPEG each."""
+    largest = [[r for r in image.renditions(ratio) if r.format == "jpeg"][-1:] for ratio in RATIOS]
+    return [image_object(request, image, r) for [r] in filter(None, largest)] or [
+        image_object(request, image)
+    ]
 
 
 def person_reference(request, person):
@@ -117,7 +128,7 @@ def news_article(request, story):
     if story.dateline:
         data["dateline"] = story.dateline
     if story.hero_image:
-        data["image"] = image_object(request, story.hero_image)
+        data["image"] = article_images(request, story.hero_image)
     if story.people.all():
         data["mentions"] = [person_reference(request, p) for p in story.people.all()]
     if story.corrections.all():

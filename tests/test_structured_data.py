@@ -91,8 +91,13 @@ class StoryJsonLdTests(TestCase):
         assert [a["name"] for a in data["author"]] == ["A", "B", "C"]
         assert data["author"][0]["image"] == f"http://testserver{photos['A'].file.url}"
         assert [c["name"] for c in data["contributor"]] == ["Snapper"]
-        assert data["image"]["url"] == f"http://testserver{hero.file.url}"
-        assert data["image"]["width"] == 1200
+        # The hero in each shape search engines ask for, at its largest size.
+        shapes = {(image["width"], image["height"]) for image in data["image"]}
+        assert shapes == {(1200, 675), (800, 600), (800, 800)}
+        for image in data["image"]:
+            name = image["url"].removeprefix("http://testserver/media/")
+            assert name.startswith(f"renditions/{hero.pk}/") and name.endswith(".jpeg")
+            assert hero.file.storage.exists(name)
         assert len(data["correction"]) == 2
 
     def test_content_cannot_break_out_of_the_script_element(self):
