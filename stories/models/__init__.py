@@ -1,6 +1,7 @@
 from .images import Image
 from .people import Person
 from .redirects import SlugHistory
+from .search import SearchEntry
 from .sections import Section
 from .sources import Citation, Source
 from .stories import Byline, Correction, Story
@@ -12,6 +13,7 @@ __all__ = [
     "Correction",
     "Image",
     "Person",
+    "SearchEntry",
     "Section",
     "SlugHistory",
     "Source",

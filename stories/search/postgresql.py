@@ -1,0 +1,58 @@
+"""PostgreSQL full-text search over the stored, GIN-indexed vector of SearchEntry."""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db.models import F
+
+from stories.models import SearchEntry
+
+from .text import MARK_END, MARK_START, highlight
+
+CONFIG = "english"
+
+# Headline above dek above body; tags and people's names count as much as the dek.
+VECTOR = (
+    SearchVector("headline", config=CONFIG, weight="A")
+    + SearchVector("dek", config=CONFIG, weight="B")
+    + SearchVector("keywords", config=CONFIG, weight="B")
+    + SearchVector("body", config=CONFIG, weight="C")
+)
+
+
+def _query(text):
+    # websearch syntax ("quoted phrases", or, -exclusions) never raises on bad input.
+    return SearchQuery(text, config=CONFIG, search_type="websearch")
+
+
+def search(stories, text):
+    query = _query(text)
+    return stories.filter(search_entry__vector=query).annotate(
+        # Normalization 1 divides by the log of the document length, so a long body
+        # does not outrank a headline just by repeating a word.
+        search_rank=SearchRank(F("search_entry__vector"), query, normalization=1)
+    )
+
+
+def snippets(story_ids, text, using):
+    entries = (
+        SearchEntry.objects.using(using)
+        .filter(story_id__in=story_ids)
+        .annotate(
+            snippet=SearchHeadline(
+                "body",
+                _query(text),
+                config=CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+        .values_list("story_id", "snippet")
+    )
+    return {story_id: highlight(snippet) for story_id, snippet in entries}
+
+
+def refresh(story_ids, using):
+    SearchEntry.objects.using(using).filter(story_id__in=story_ids).update(vector=VECTOR)
