@@ -13,4 +13,5 @@ urlpatterns = [
     path("section/<slug:slug>/", views.section_detail, name="section"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
+    path("search/", views.search, name="search"),
 ]

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .models import Citation, Person, Section, Story, Tag
+from .search import results_page
+from .search.forms import SearchForm
 from .shortcuts import get_object_or_moved
 
 PAGE_SIZE = 20
@@ -65,3 +67,17 @@ def person_detail(request, slug):
         raise Http404
     context = {"person": person, "stories_by": stories_by, "stories_about": stories_about}
     return render(request, "stories/person_detail.html", context)
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    page = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        page = results_page(
+            form.narrow(Story.objects.public().for_listing()),
+            form.cleaned_data["q"],
+            request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            newest_first=form.cleaned_data["order"] == "newest",
+        )
+    return render(request, "stories/search.html", {"form": form, "page": page})

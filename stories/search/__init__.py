@@ -26,10 +26,9 @@ def search_stories(stories, text, *, newest_first=False):
     Each result carries ``search_rank``. Text that contains nothing searchable matches
     nothing; any input is safe, however malformed.
     """
-    text = clean_query(text)
-    if not text:
+    matched = engine(stories.db).search(stories, clean_query(text))
+    if matched is None:
         return stories.none()
-    matched = engine(stories.db).search(stories, text)
     if newest_first:
         return matched.order_by("-published_at", "-pk")
     return matched.order_by("-search_rank", "-published_at", "-pk")

@@ -24,6 +24,8 @@ def _query(text):
 
 
 def search(stories, text):
+    if not text:
+        return None
     query = _query(text)
     return stories.filter(search_entry__vector=query).annotate(
         # Normalization 1 divides by the log of the document length, so a long body

@@ -51,7 +51,7 @@ def match_expression(text):
 def search(stories, text):
     expression = match_expression(text)
     if expression is None:
-        return stories.none()
+        return None
     story_table = stories.model._meta.db_table
     # The ORM cannot join a virtual table, and bm25() only works in the query that
     # runs the MATCH, so the FTS5 table is added to this query itself.
