@@ -6,6 +6,12 @@ from django.db import migrations, models
 # On SQLite, triggers copy every write to stories_searchentry into the FTS5 table. A later
 # migration that rebuilds stories_searchentry on SQLite drops them and must recreate them.
 POSTGRESQL = [
+    # Keep each vector compressed in the row: matching and ranking then skip TOAST
+    # lookups, and the planner sees the table's real size and picks the GIN index.
+    (
+        "ALTER TABLE stories_searchentry ALTER COLUMN vector SET STORAGE MAIN",
+        "ALTER TABLE stories_searchentry ALTER COLUMN vector SET STORAGE EXTENDED",
+    ),
     (
         "CREATE INDEX stories_searchentry_vector_gin ON stories_searchentry USING gin (vector)",
         "DROP INDEX IF EXISTS stories_searchentry_vector_gin",

@@ -1,8 +1,9 @@
 """Keeping SearchEntry current: what is indexed, and the signals that reindex on change."""
 
+from collections import defaultdict
 from itertools import batched
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -32,37 +33,34 @@ def reindex_stories(stories=None, *, batch_size=BATCH_SIZE, progress=None):
 
 
 def _reindex(story_ids, using):
-    stories = (
-        Story.objects.using(using)
-        .filter(pk__in=story_ids)
-        .only("pk", "headline", "dek", "body")
-        .prefetch_related(
-            "tags",
-            Prefetch("people", queryset=Person.objects.only("pk", "name")),
-            Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+    names = defaultdict(list)  # story id -> tag names, then people's names
+    for through, story, name in [
+        (TaggedStory, "content_object_id", "tag__name"),
+        (Story.people.through, "story_id", "person__name"),
+        (Byline, "story_id", "person__name"),
+    ]:
+        rows = through.objects.using(using).filter(**{f"{story}__in": story_ids})
+        for story_id, value in rows.order_by("pk").values_list(story, name):
+            names[story_id].append(value)
+    stories = Story.objects.using(using).filter(pk__in=story_ids).only("headline", "dek", "body")
+    # Only what readers can read: never citations, sources or anything editor-only.
+    entries = [
+        SearchEntry(
+            story=story,
+            headline=plain_text(story.headline),
+            dek=plain_text(story.dek),
+            body=plain_text(story.body),
+            keywords=" · ".join(dict.fromkeys(plain_text(n) for n in names[story.pk])),
         )
-    )
-    entries = [_entry(story) for story in stories]
+        for story in stories
+    ]
+    for entry in entries:
+        engine(using).prepare(entry)
     SearchEntry.objects.using(using).bulk_create(
         entries,
         update_conflicts=True,
         unique_fields=["story"],
-        update_fields=["headline", "dek", "body", "keywords"],
-    )
-    engine(using).refresh(story_ids, using)
-
-
-def _entry(story):
-    # Only what readers can read: never citations, sources or anything editor-only.
-    names = [tag.name for tag in story.tags.all()]
-    names += [person.name for person in story.people.all()]
-    names += [byline.person.name for byline in story.bylines.all()]
-    return SearchEntry(
-        story=story,
-        headline=plain_text(story.headline),
-        dek=plain_text(story.dek),
-        body=plain_text(story.body),
-        keywords=" · ".join(dict.fromkeys(plain_text(name) for name in names)),
+        update_fields=["headline", "dek", "body", "keywords", "vector"],
     )
 
 

@@ -1,7 +1,10 @@
 """PostgreSQL full-text search over the stored, GIN-indexed vector of SearchEntry."""
 
+import operator
+from functools import reduce
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db.models import F
+from django.db.models import F, Value
 
 from stories.models import SearchEntry
 
@@ -9,13 +12,8 @@ from .text import MARK_END, MARK_START, highlight
 
 CONFIG = "english"
 
-# Headline above dek above body; tags and people's names count as much as the dek.
-VECTOR = (
-    SearchVector("headline", config=CONFIG, weight="A")
-    + SearchVector("dek", config=CONFIG, weight="B")
-    + SearchVector("keywords", config=CONFIG, weight="B")
-    + SearchVector("body", config=CONFIG, weight="C")
-)
+# Headline above dek; tags and people's names count as much as the dek; body last.
+WEIGHTS = {"headline": "A", "dek": "B", "keywords": "B", "body": "C"}
 
 
 def _query(text):
@@ -56,5 +54,10 @@ def snippets(story_ids, text, using):
     return {story_id: highlight(snippet) for story_id, snippet in entries}
 
 
-def refresh(story_ids, using):
-    SearchEntry.objects.using(using).filter(story_id__in=story_ids).update(vector=VECTOR)
+def prepare(entry):
+    """Give ``entry`` its weighted vector, computed by the database as the entry is written."""
+    parts = [
+        SearchVector(Value(getattr(entry, field)), config=CONFIG, weight=weight)
+        for field, weight in WEIGHTS.items()
+    ]
+    entry.vector = reduce(operator.add, parts)

@@ -77,5 +77,5 @@ def snippets(story_ids, text, using):
         return {story_id: highlight(snippet) for story_id, snippet in cursor.fetchall()}
 
 
-def refresh(story_ids, using):
-    """Nothing to do: the triggers have already copied the entries into FTS5."""
+def prepare(entry):
+    """Nothing to do: triggers copy every written entry into the FTS5 table."""
