@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .models import Citation, Person, Section, Story, Tag
-from .search import results_page
+from .search import MAX_RESULTS, results_page
 from .search.forms import SearchForm
 from .shortcuts import get_object_or_moved
 
@@ -80,4 +80,5 @@ def search(request):
             per_page=PAGE_SIZE,
             newest_first=form.cleaned_data["order"] == "newest",
         )
-    return render(request, "stories/search.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "max_results": MAX_RESULTS}
+    return render(request, "stories/search.html", context)

@@ -1,6 +1,6 @@
 from datetime import timedelta
 from io import StringIO
-from unittest import skipUnless
+from unittest import mock, skipUnless
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from stories.models import SearchEntry, Story, Tag
+from stories.models import Person, SearchEntry, Section, Story, Tag
 from stories.search import attach_snippets, reindex_stories, search_stories
 from stories.search.sqlite import match_expression
 from tests.factories import (
@@ -186,6 +186,15 @@ class SearchPaginationTests(TestCase):
         assert "?q=lighthouse&amp;order=newest&amp;page=2" in page.text
         second = self.client.get(SEARCH, {"q": "lighthouse", "order": "newest", "page": 2})
         assert list(second.context["page"]) == self.stories[20:]
+
+    def test_only_the_best_matches_are_counted_and_paged(self):
+        with (
+            mock.patch("stories.search.MAX_RESULTS", 10),
+            mock.patch("stories.views.MAX_RESULTS", 10),
+        ):
+            page = self.client.get(SEARCH, {"q": "lighthouse"})
+        assert page.context["page"].paginator.count == 10
+        assert "More than 10 stories match" in page.text
 
     def test_the_results_page_runs_the_same_queries_for_2_results_as_for_20(self):
         few, page = self.count_queries({"q": "lighthouse report 1"})
@@ -435,3 +444,16 @@ def call_command_output(*args):
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
+
+
+class BenchmarkCommandTests(TestCase):
+    def test_benchmark_reports_percentiles_and_removes_what_it_generated(self):
+        story = make_public_story(headline="Kept story")
+        out = call_command_output("benchmark_search", "--stories", "60", "--repeat", "2")
+        assert "Generated 60 stories" in out
+        assert "p50" in out and "p95" in out
+        assert list(Story.objects.all()) == [story]
+        assert SearchEntry.objects.count() == 1
+        assert not Section.objects.filter(slug__startswith="benchmark").exists()
+        assert not Person.objects.filter(slug__startswith="benchmark").exists()
+        assert not Tag.objects.filter(slug__startswith="benchmark").exists()

@@ -79,6 +79,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(blank=True, help_text='The body as plain text.')),
                 ('keywords', models.TextField(blank=True, help_text="Tag names and people's names.")),
                 ('vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ('rank_vector', django.contrib.postgres.search.SearchVectorField(editable=False, help_text='Headline, dek and names only: cheap to rank.', null=True)),
             ],
             options={
                 'verbose_name_plural': 'search entries',

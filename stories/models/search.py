@@ -7,9 +7,9 @@ class SearchEntry(models.Model):
 
     Written by ``stories.search.reindex_stories`` whenever a story, its tags or its
     people change; never edited by hand. Sources and citations are deliberately absent.
-    On PostgreSQL ``vector`` holds the weighted full-text vector (GIN-indexed); on
-    SQLite an FTS5 table kept current by triggers plays that part and ``vector`` stays
-    empty.
+    On PostgreSQL ``vector`` holds the weighted full-text vector (GIN-indexed) that
+    finds matches, and ``rank_vector`` the short one that orders them; on SQLite an FTS5
+    table kept current by triggers plays both parts and the vectors stay empty.
     """
 
     story = models.OneToOneField(
@@ -20,6 +20,9 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True, help_text="The body as plain text.")
     keywords = models.TextField(blank=True, help_text="Tag names and people's names.")
     vector = SearchVectorField(null=True, editable=False)
+    rank_vector = SearchVectorField(
+        null=True, editable=False, help_text="Headline, dek and names only: cheap to rank."
+    )
 
     class Meta:
         verbose_name_plural = "search entries"

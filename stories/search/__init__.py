@@ -17,7 +17,9 @@ from .engines import engine
 from .index import reindex_stories
 from .text import clean_query
 
-__all__ = ["attach_snippets", "reindex_stories", "results_page", "search_stories"]
+MAX_RESULTS = 1000
+
+__all__ = ["MAX_RESULTS", "attach_snippets", "reindex_stories", "results_page", "search_stories"]
 
 
 def search_stories(stories, text, *, newest_first=False):
@@ -47,8 +49,12 @@ def attach_snippets(stories, text):
 
 
 def results_page(stories, text, page_number=1, *, per_page=20, newest_first=False):
-    """One page of search results with snippets, as the reader search page shows it."""
-    matched = search_stories(stories, text, newest_first=newest_first)
+    """One page of search results with snippets, as the reader search page shows it.
+
+    Only the best ``MAX_RESULTS`` matches are counted and paged through.
+    """
+    # Counting every match of a very common word costs more than it tells a reader.
+    matched = search_stories(stories, text, newest_first=newest_first)[:MAX_RESULTS]
     page = Paginator(matched, per_page).get_page(page_number)
     attach_snippets(page, text)
     return page

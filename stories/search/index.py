@@ -60,7 +60,7 @@ def _reindex(story_ids, using):
         entries,
         update_conflicts=True,
         unique_fields=["story"],
-        update_fields=["headline", "dek", "body", "keywords", "vector"],
+        update_fields=["headline", "dek", "body", "keywords", "vector", "rank_vector"],
     )
 
 

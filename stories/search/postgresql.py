@@ -13,7 +13,8 @@ from .text import MARK_END, MARK_START, highlight
 CONFIG = "english"
 
 # Headline above dek; tags and people's names count as much as the dek; body last.
-WEIGHTS = {"headline": "A", "dek": "B", "keywords": "B", "body": "C"}
+RANKED = {"headline": "A", "dek": "B", "keywords": "B"}
+BODY_WEIGHT = "C"
 
 
 def _query(text):
@@ -26,9 +27,10 @@ def search(stories, text):
         return None
     query = _query(text)
     return stories.filter(search_entry__vector=query).annotate(
-        # Normalization 1 divides by the log of the document length, so a long body
-        # does not outrank a headline just by repeating a word.
-        search_rank=SearchRank(F("search_entry__vector"), query, normalization=1)
+        # Ranking reads only the short headline/dek/names vector: ranking the full one
+        # means decompressing every matching body, too slow for common words. Stories
+        # that match in the body alone rank after all others, newest first.
+        search_rank=SearchRank(F("search_entry__rank_vector"), query, normalization=1)
     )
 
 
@@ -55,9 +57,13 @@ def snippets(story_ids, text, using):
 
 
 def prepare(entry):
-    """Give ``entry`` its weighted vector, computed by the database as the entry is written."""
-    parts = [
-        SearchVector(Value(getattr(entry, field)), config=CONFIG, weight=weight)
-        for field, weight in WEIGHTS.items()
-    ]
-    entry.vector = reduce(operator.add, parts)
+    """Give ``entry`` its vectors, computed by the database as the entry is written."""
+    ranked = reduce(
+        operator.add,
+        [
+            SearchVector(Value(getattr(entry, f)), config=CONFIG, weight=w)
+            for f, w in RANKED.items()
+        ],
+    )
+    entry.rank_vector = ranked
+    entry.vector = ranked + SearchVector(Value(entry.body), config=CONFIG, weight=BODY_WEIGHT)

@@ -171,8 +171,10 @@ class Command(BaseCommand):
     def analyze(self):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # What autovacuum would do after a bulk load (VACUUM needs autocommit).
+                command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
                 for model in [Story, SearchEntry, Byline, TaggedStory]:
-                    cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+                    cursor.execute(f"{command} {model._meta.db_table}")
             else:
                 cursor.execute(
                     "INSERT INTO stories_search_fts(stories_search_fts) VALUES ('optimize')"
