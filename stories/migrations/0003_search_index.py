@@ -6,11 +6,14 @@ from django.db import migrations, models
 # On SQLite, triggers copy every write to stories_searchentry into the FTS5 table. A later
 # migration that rebuilds stories_searchentry on SQLite drops them and must recreate them.
 POSTGRESQL = [
-    # Keep each vector compressed in the row: matching and ranking then skip TOAST
-    # lookups, and the planner sees the table's real size and picks the GIN index.
+    # Keep the vectors compressed in the row and move the body (read only for snippets)
+    # out of it: matching and ranking then skip TOAST lookups, and the planner sees the
+    # table's real size and picks the GIN index.
     (
-        "ALTER TABLE stories_searchentry ALTER COLUMN vector SET STORAGE MAIN",
-        "ALTER TABLE stories_searchentry ALTER COLUMN vector SET STORAGE EXTENDED",
+        "ALTER TABLE stories_searchentry ALTER COLUMN vector SET STORAGE MAIN, "
+        "ALTER COLUMN rank_vector SET STORAGE MAIN, ALTER COLUMN body SET STORAGE EXTERNAL",
+        "ALTER TABLE stories_searchentry ALTER COLUMN vector SET STORAGE EXTENDED, "
+        "ALTER COLUMN rank_vector SET STORAGE EXTENDED, ALTER COLUMN body SET STORAGE EXTENDED",
     ),
     (
         "CREATE INDEX stories_searchentry_vector_gin ON stories_searchentry USING gin (vector)",
