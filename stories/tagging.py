@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .models import Revision, SlugHistory, Story, Tag, TagAlias, TaggedStory, TagMerge
 from .models.tags import normalize_tag_name
+from .search import reindex_stories
 
 
 class CannotUndo(Exception):
@@ -218,6 +219,9 @@ def undo_merge(merge, *, by=None):
         tag=target, content_object_id__in=merge.details["gained_target"]
     ).delete()
     _restore_revision_tags(merge.details.get("revision_tags", {}))
+    # Restored taggings are bulk-created, which sends no signals: tell the search index.
+    restored_ids = [story_id for source in sources for story_id in source["story_ids"]]
+    reindex_stories(Story.objects.filter(pk__in=restored_ids + merge.details["gained_target"]))
     if merge.details["target_created"] and not (
         TaggedStory.objects.filter(tag=target).exists() or target.aliases.exists()
     ):

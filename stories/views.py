@@ -21,6 +21,8 @@ from django.views.decorators.http import require_safe
 
 from . import structured_data
 from .models import Byline, Correction, Page, Person, Section, Story, Tag
+from .search import MAX_RESULTS, results_page
+from .search.forms import SearchForm
 from .shortcuts import get_object_or_moved
 
 PAGE_SIZE = 20
@@ -191,3 +193,18 @@ def bad_request(request, exception):
 
 def server_error(request):
     return HttpResponseServerError(render_to_string("500.html", _error_context()))
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    page = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        page = results_page(
+            form.narrow(Story.objects.public().for_listing()),
+            form.cleaned_data["q"],
+            request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            newest_first=form.cleaned_data["order"] == "newest",
+        )
+    context = {"form": form, "page": page, "max_results": MAX_RESULTS}
+    return render(request, "stories/search.html", context)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from stories.models import Revision, SlugHistory, Story, Tag, TagAlias, TaggedStory, TagMerge
 from stories.models.revisions import restore_revision
+from stories.search import search_stories
 from stories.shortcuts import Moved, get_object_or_moved
 from stories.tagging import (
     CannotUndo,
@@ -384,3 +385,20 @@ class RevisionSnapshotTests(MergeFixture, TestCase):
         revision.refresh_from_db()
         restore_revision(revision, self.editor)
         assert list(draft.tags.names()) == ["IRS"]
+
+
+class SearchAfterMergeTests(MergeFixture, TestCase):
+    def test_stories_are_found_under_the_target_after_a_merge_and_undo(self):
+        story = make_public_story(headline="Quarterly filing season opens")
+        story.tags.add("Zanzibarian levy")
+        levy = Tag.objects.get(name="Zanzibarian levy")
+        public = Story.objects.public()
+        assert list(search_stories(public, "Quokkanomics")) == []
+
+        merge = merge_tags([levy], "Quokkanomics", by=self.editor)
+        assert list(search_stories(public, "Quokkanomics")) == [story]
+        assert list(search_stories(public, "Zanzibarian")) == []
+
+        undo_merge(merge, by=self.editor)
+        assert list(search_stories(public, "Zanzibarian")) == [story]
+        assert list(search_stories(public, "Quokkanomics")) == []

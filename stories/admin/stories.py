@@ -6,6 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from taggit.managers import TaggableManager
 
 from stories.models import Byline, Citation, Correction, Revision, Story
+from stories.search import search_stories
 
 from .tag_input import TagInputField
 from .workflow import StoryWorkflowAdmin
@@ -123,6 +124,14 @@ class StoryAdmin(StoryWorkflowAdmin):
     @admin.display(description="tags")
     def tag_names(self, story):
         return ", ".join(tag.name for tag in story.tags.all())
+
+    def get_search_results(self, request, queryset, search_term):
+        # The changelist searches like the site does. Autocomplete widgets keep matching
+        # the first letters of a headline, which full-text search does not do.
+        autocomplete = getattr(request.resolver_match, "url_name", None) == "autocomplete"
+        if autocomplete or not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
+        return search_stories(queryset, search_term), False
 
     def save_model(self, request, obj, form, change):
         if not change:

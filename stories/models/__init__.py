@@ -3,6 +3,7 @@ from .pages import Page
 from .people import Person
 from .redirects import SlugHistory
 from .revisions import Revision
+from .search import SearchEntry
 from .sections import Section
 from .sources import Citation, Source
 from .stories import Byline, Correction, Story
@@ -19,6 +20,7 @@ __all__ = [
     "Person",
     "PreviewLink",
     "Revision",
+    "SearchEntry",
     "Section",
     "SlugHistory",
     "Source",
