@@ -33,7 +33,9 @@ class MissingDetailsFilter(admin.SimpleListFilter):
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = ["preview", "__str__", "credit", "missing_details", "uploaded_at"]
-    list_display_links = ["preview", "__str__"]
+    # The thumbnail is decorative (its alt text is the next column), so it is no link: a link
+    # holding only it would have no name.
+    list_display_links = ["__str__"]
     list_filter = [MissingDetailsFilter]
     search_fields = ["alt_text", "caption", "credit"]
     date_hierarchy = "uploaded_at"

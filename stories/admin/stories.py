@@ -106,7 +106,7 @@ class StoryAdmin(StoryWorkflowAdmin):
     ]
 
     class Media:
-        js = ["js/admin-autocomplete-labels.js"]
+        js = ["js/admin-autocomplete-labels.js", "js/admin-rich-text-label.js"]
 
     def get_queryset(self, request):
         return (

@@ -52,7 +52,8 @@ class UsageFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TagAliasInline(admin.TabularInline):
+class TagAliasInline(admin.StackedInline):
+    # Stacked rather than tabular: a tabular inline labels its inputs only with a title.
     model = TagAlias
     extra = 1
     verbose_name_plural = "aliases (other names that apply this tag)"

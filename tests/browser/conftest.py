@@ -29,6 +29,8 @@ VNU_JAR = PROJECT / os.environ.get("VNU_JAR", ".tools/vnu/node_modules/vnu-jar/b
 SCREENSHOTS = PROJECT / "artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 PASSWORD = "correct horse battery staple"
+MAIN_STORY = "irs-commissioner-melanie-krause-resigns"
+DRAFT_STORY = "inside-the-weeks-before-the-irs-dhs-agreement"
 
 
 def require_tool(present: bool, problem: str) -> None:
@@ -74,18 +76,38 @@ class OutboundGuard:
 @pytest.fixture(scope="session")
 def browser():
     require_tool(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an asyncio event loop in this thread while the browser is open,
     # so Django's guard against ORM calls from async code would refuse the tests' own database
     # work (building data, the live server's flush), though every such call here is synchronous.
+    # Django's connections belong to an async context, so this one gets new connection
+    # objects, lacking the copy of the migrated database that each test starts from (the
+    # groups, the standing pages): carry that copy over.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def migrated_data(django_db_serialized_rollback):
+    """Start every test from the database as the migrations leave it.
+
+    The live server's database is emptied after each test; this restores what the data
+    migrations create, as in production: the Reporter and Editor groups, the standing pages.
+    """
 
 
 @pytest.fixture(autouse=True)
@@ -152,14 +174,26 @@ def vnu():
     return Validator(java, VNU_JAR)
 
 
+NOT_FOUND = "page not found"
+
+
 @pytest.fixture
 def demo(live_server):
-    """The demo coverage, and the address of one page of every public page type."""
-    from stories.models import Person, Section, Story, Tag
+    """The demo coverage, and the address of one page of every public page type.
+
+    Every page answers 200 but the one called ``NOT_FOUND``, which answers 404.
+    """
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from stories.models import Page, Person, PreviewLink, Section, Story, Tag
     from tests.test_demo import load_demo
 
     load_demo()
-    story = Story.objects.get(slug="irs-commissioner-melanie-krause-resigns")
+    story = Story.objects.get(slug=MAIN_STORY)
+    draft = Story.objects.get(slug=DRAFT_STORY)
+    day = timezone.localtime(story.published_at)
+    year, month = {"year": day.year}, {"year": day.year, "month": day.month}
     return {
         "home": "/",
         "story": story.get_absolute_url(),
@@ -167,7 +201,18 @@ def demo(live_server):
         "tag": Tag.objects.get(slug="irs").get_absolute_url(),
         "person": Person.objects.get(slug="melanie-krause").get_absolute_url(),
         "staff person": Person.objects.get(slug="elena-marsh").get_absolute_url(),
+        "year archive": reverse("stories:archive-year", kwargs=year),
+        "month archive": reverse("stories:archive-month", kwargs=month),
+        "day archive": reverse("stories:archive-day", kwargs=month | {"day": day.day}),
+        "corrections": reverse("stories:corrections"),
+        "standing page": Page.objects.get(slug="ethics").get_absolute_url(),
+        "shared preview": PreviewLink.objects.create(story=draft).get_absolute_url(),
+        NOT_FOUND: "/no-such-page/",
     }
+
+
+def expected_status(name):
+    return 404 if name == NOT_FOUND else 200
 
 
 @pytest.fixture
@@ -189,20 +234,16 @@ def axe_violations():
     return check
 
 
-def make_staff(username, *permissions, superuser=False):
-    """A staff account with the given ``app_label.codename`` permissions."""
+def make_staff(username, role):
+    """A staff account in a newsroom role: "Reporter", "Editor" or "superuser"."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
+    from django.contrib.auth.models import Group
 
     User = get_user_model()
-    if superuser:
+    if role == "superuser":
         return User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
     user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-    for permission in permissions:
-        app_label, codename = permission.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    user.groups.add(Group.objects.get(name=role))
     return user
 
 
@@ -231,8 +272,28 @@ def tab_to(page, name, limit=100):
     raise AssertionError(f"{name!r} is not reached within {limit} presses of Tab on {page.url}")
 
 
-def choose(page, field, typed, option):
-    """Pick ``option`` in an autocomplete field by typing part of it, as an editor does."""
-    page.get_by_role("combobox", name=field).click()
+def choose(scope, field, typed, option):
+    """Pick ``option`` in an autocomplete field by typing part of it, as an editor does.
+
+    ``scope`` is the page, or the part of it (an inline form) that holds the field.
+    """
+    page = getattr(scope, "page", scope)
+    scope.get_by_role("combobox", name=field).click()
     page.locator(".select2-container--open .select2-search__field").fill(typed)
     page.get_by_role("option", name=option).click()
+
+
+def type_body(page, *parts):
+    """Type into the story's rich-text body; a ``(shortcut, text)`` part is typed between two
+    presses of the shortcut, as ``("Control+b", "bold")``."""
+    body = page.get_by_role("textbox", name="Body:")
+    body.click()
+    for part in parts:
+        if isinstance(part, str):
+            page.keyboard.type(part)
+        else:
+            shortcut, text = part
+            page.keyboard.press(shortcut)
+            page.keyboard.type(text)
+            page.keyboard.press(shortcut)
+    return body

@@ -1,16 +1,17 @@
 """A reader finds their way by keyboard alone, on a phone and on a desktop screen."""
 
+import feedparser
 import pytest
 
 from stories.models import Story
-from tests.browser.conftest import focused_name, tab_to
+from tests.browser.conftest import MAIN_STORY, focused_name, tab_to
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_reader_goes_home_story_person_tag_by_keyboard(demo, new_page, screenshot, width):
-    story = Story.objects.get(slug="irs-commissioner-melanie-krause-resigns")
+def test_reader_goes_home_story_person_tag_feed_by_keyboard(demo, new_page, screenshot, width):
+    story = Story.objects.get(slug=MAIN_STORY)
     page = new_page(width=width)
 
     page.goto("/")
@@ -49,6 +50,19 @@ def test_reader_goes_home_story_person_tag_by_keyboard(demo, new_page, screensho
     assert page.get_by_role("link", name=story.headline).first.is_visible()
     fits_the_screen(page)
     screenshot(page, f"reader-{width}-4-tag")
+
+    announced = page.locator('link[rel=alternate][type="application/rss+xml"][title="IRS (RSS)"]')
+    feed_url = announced.evaluate("link => link.href")
+    tab_to(page, "RSS")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    assert page.evaluate("document.activeElement.href") == feed_url
+    with page.expect_navigation() as navigation:
+        page.keyboard.press("Enter")
+    feed = navigation.value
+    assert page.url == feed_url
+    assert feed.headers["content-type"].startswith("application/rss+xml")
+    entries = feedparser.parse(feed.body()).entries
+    assert story.headline in [entry.title for entry in entries]
 
 
 def fits_the_screen(page):

@@ -1,35 +1,29 @@
 """A reporter drafts stories; publishing them is an editor's decision, enforced by the server."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from stories.models import Story
-from tests.browser.conftest import choose, log_in, make_staff
+from tests.browser.conftest import choose, log_in, make_staff, type_body
 from tests.factories import make_section, make_story
 
 pytestmark = pytest.mark.browser
 
-REPORTER_PERMISSIONS = [
-    "stories.add_story",
-    "stories.change_story",
-    "stories.view_story",
-    # A story needs a section, chosen through autocomplete, and the admin only offers
-    # choices a user may view.
-    "stories.view_section",
-]
 HEADLINE = "Draft: what the audit of IRS data requests will cover"
-WORKFLOW_MISSING = (
-    "the editorial workflow does not yet restrict publishing to editors: any user who may "
-    "change a story may set its status to published"
-)
 
 
 @pytest.fixture
 def reporter_page(new_page):
-    make_staff("reporter", *REPORTER_PERMISSIONS)
+    make_staff("reporter", "Reporter")
     page = new_page()
     log_in(page, "reporter")
     return page
+
+
+@pytest.fixture
+def draft():
+    return make_story(headline=HEADLINE)
 
 
 def test_reporter_drafts_a_story_that_readers_do_not_see(reporter_page, screenshot):
@@ -38,7 +32,7 @@ def test_reporter_drafts_a_story_that_readers_do_not_see(reporter_page, screensh
 
     page.goto("/admin/stories/story/add/")
     page.get_by_label("Headline:", exact=True).press_sequentially(HEADLINE)
-    page.get_by_label("Body:").fill("<p>Notes from the first interviews.</p>")
+    type_body(page, "Notes from the first interviews.")
     choose(page, "Section", "Gov", "Government")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
@@ -46,37 +40,61 @@ def test_reporter_drafts_a_story_that_readers_do_not_see(reporter_page, screensh
 
     story = Story.objects.get(headline=HEADLINE)
     assert story.status == Story.Status.DRAFT
+    assert story.body == "<p>Notes from the first interviews.</p>"
     assert not story.is_public
     page.goto("/")
     expect(page.get_by_role("main")).not_to_contain_text(HEADLINE)
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason=f"no control to publish: {WORKFLOW_MISSING}"
-)
-def test_reporter_has_no_control_to_publish(reporter_page):
-    story = make_story(headline=HEADLINE)
-    reporter_page.goto(f"/admin/stories/story/{story.pk}/change/")
-    expect(reporter_page.get_by_role("heading", name="Change story")).to_be_visible()
-    assert reporter_page.locator("[name=status] option[value=published]").count() == 0
-    assert reporter_page.get_by_role("button", name="Publish").count() == 0
-
-
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason=f"forged publish is saved: {WORKFLOW_MISSING}"
-)
-def test_reporter_forged_request_to_publish_is_refused(reporter_page):
-    story = make_story(headline=HEADLINE)
+def test_reporter_has_no_control_to_publish(reporter_page, draft):
     page = reporter_page
-    page.goto(f"/admin/stories/story/{story.pk}/change/")
-    # Whatever controls the form offers, post status=published with a publish time.
+    page.goto(f"/admin/stories/story/{draft.pk}/change/")
+    workflow = page.get_by_role("region", name="Workflow")
+    expect(workflow).to_contain_text("Status: Draft")
+    expect(workflow.get_by_role("button", name="Submit for review")).to_be_visible()
+    expect(page.get_by_role("button", name="Publish")).to_have_count(0)
+    expect(page.get_by_role("button", name="Schedule")).to_have_count(0)
+    expect(page.locator("[name=status]")).to_have_count(0)
+    expect(page.locator("[name^=published_at]")).to_have_count(0)
+
+    page.goto("/admin/stories/story/")
+    actions = page.get_by_label("Action:").locator("option")
+    expect(actions).to_contain_text(["Submit selected stories for review"])
+    assert not [text for text in actions.all_inner_texts() if "ublish" in text]
+
+
+def forge_post(page, action, fields):
+    """Submit from the page a form it does not offer, with the page's CSRF token."""
+    with page.expect_navigation() as navigation:
+        page.evaluate(
+            """([action, fields]) => {
+                const form = document.createElement("form");
+                form.method = "post";
+                form.action = action;
+                const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
+                for (const [name, value] of [["csrfmiddlewaretoken", token], ...fields]) {
+                    const input = document.createElement("input");
+                    Object.assign(input, {type: "hidden", name, value});
+                    form.append(input);
+                }
+                document.body.append(form);
+                form.submit();
+            }""",
+            [action, list(fields.items())],
+        )
+    return navigation.value
+
+
+def test_reporter_forged_status_field_is_ignored(reporter_page, draft):
+    page = reporter_page
+    page.goto(f"/admin/stories/story/{draft.pk}/change/")
+    # The story form as it is, with a status and a publish time added to it.
     page.evaluate(
         """() => {
             const form = document.querySelector("#story_form");
             const forged = {status: "published", published_at_0: "2026-01-05",
                             published_at_1: "09:00:00"};
             for (const [name, value] of Object.entries(forged)) {
-                form.querySelectorAll(`[name="${name}"]`).forEach((field) => field.remove());
                 const input = document.createElement("input");
                 Object.assign(input, {type: "hidden", name, value});
                 form.append(input);
@@ -85,8 +103,41 @@ def test_reporter_forged_request_to_publish_is_refused(reporter_page):
     )
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Save and continue editing").click()
-    assert navigation.value.status < 500
+    assert navigation.value.status == 200
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
 
-    story.refresh_from_db()
-    assert story.status != Story.Status.PUBLISHED
-    assert not story.is_public
+    draft.refresh_from_db()
+    assert draft.status == Story.Status.DRAFT
+    assert draft.published_at is None
+    assert not draft.is_public
+
+
+def test_reporter_forged_publish_transition_is_refused(reporter_page, draft):
+    page = reporter_page
+    page.goto(f"/admin/stories/story/{draft.pk}/change/")
+    response = forge_post(
+        page, reverse("admin:stories_story_transition", args=[draft.pk, "publish"]), {}
+    )
+    assert response.status == 403
+
+    draft.refresh_from_db()
+    assert draft.status == Story.Status.DRAFT
+    assert not draft.is_public
+    assert not draft.status_changes.exists()
+
+
+def test_reporter_forged_publish_action_is_refused(reporter_page, draft):
+    page = reporter_page
+    page.goto("/admin/stories/story/")
+    response = forge_post(
+        page,
+        reverse("admin:stories_story_changelist"),
+        {"action": "publish_stories", "_selected_action": str(draft.pk), "index": "0"},
+    )
+    assert response.status == 200
+    expect(page.locator(".messagelist .warning")).to_contain_text("No action selected")
+
+    draft.refresh_from_db()
+    assert draft.status == Story.Status.DRAFT
+    assert not draft.is_public
+    assert not draft.status_changes.exists()
