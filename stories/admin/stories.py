@@ -106,6 +106,7 @@ class StoryAdmin(StoryWorkflowAdmin):
     ]
 
     class Media:
+        css = {"all": ["css/admin-rich-text.css"]}
         js = ["js/admin-autocomplete-labels.js", "js/admin-rich-text-label.js"]
 
     def get_queryset(self, request):

@@ -206,6 +206,8 @@ def demo(live_server):
         "day archive": reverse("stories:archive-day", kwargs=month | {"day": day.day}),
         "corrections": reverse("stories:corrections"),
         "standing page": Page.objects.get(slug="ethics").get_absolute_url(),
+        "search results": reverse("stories:search") + "?q=Krause+resignation",
+        "search with no results": reverse("stories:search") + "?q=zzxq",
         "shared preview": PreviewLink.objects.create(story=draft).get_absolute_url(),
         NOT_FOUND: "/no-such-page/",
     }
