@@ -54,3 +54,9 @@ class DemoCoverageTests(TestCase):
         assert "Demo Source" not in page.text
         assert "secure line" not in page.text
         assert self.client.get(draft.get_absolute_url()).status_code == 404
+
+    def test_quiet_run_reports_only_the_total(self):
+        out = StringIO()
+        call_command("load_demo", verbosity=0, stdout=out)
+        assert out.getvalue().startswith("Loaded the demo coverage (")
+        assert "created story" not in out.getvalue()

@@ -14,8 +14,9 @@ class Command(BaseCommand):
         if not created:
             self.stdout.write("Demo coverage is already loaded; nothing changed.")
             return
-        for line in created:
-            self.stdout.write(f"  created {line}")
+        if options["verbosity"] >= 1:
+            for line in created:
+                self.stdout.write(f"  created {line}")
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the demo coverage ({len(created)} objects).")
         )
