@@ -1,4 +1,5 @@
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import resolve, reverse
 
 from .models import SlugHistory
 
@@ -14,10 +15,10 @@ class Moved(Exception):
 def get_object_or_moved(request, queryset, slug):
     """Return the object in ``queryset`` with ``slug``.
 
-    If an object in ``queryset`` used to have that slug, raise ``Moved`` to its
-    current address, keeping whatever followed the slug in the path (a feed, a
-    page number). Otherwise raise ``Http404``. Only objects in ``queryset`` are
-    ever revealed, so pass the public queryset.
+    If an object in ``queryset`` used to have that slug, raise ``Moved`` to the
+    same view (the page, or one of its feeds) at the object's current address.
+    Otherwise raise ``Http404``. Only objects in ``queryset`` are ever revealed,
+    so pass the public queryset.
     """
     obj = queryset.filter(slug=slug).first()
     if obj is not None:
@@ -25,9 +26,19 @@ def get_object_or_moved(request, queryset, slug):
     moved = SlugHistory.find(queryset, slug)
     if moved is None:
         raise Http404
-    _, _, rest = request.path.partition(f"/{slug}/")
+    raise Moved(_same_view_for(request, moved))
+
+
+def _same_view_for(request, obj):
+    """The address of the view that was asked for (a page, a feed), now for ``obj``."""
+    location = obj.get_absolute_url()
+    match = request.resolver_match
+    if match is not None and resolve(location).view_name != match.view_name:
+        location = reverse(
+            match.view_name, args=match.args, kwargs={**match.kwargs, "slug": obj.slug}
+        )
     query = request.META.get("QUERY_STRING")
-    raise Moved(moved.get_absolute_url() + rest + (f"?{query}" if query else ""))
+    return location + (f"?{query}" if query else "")
 
 
 class MovedMiddleware:

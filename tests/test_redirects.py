@@ -66,3 +66,18 @@ class OldSlugRedirectTests(TestCase):
         assert response.status_code == 200
         assert response.context["story"] == second
         assert Story.objects.count() == 2
+
+    def test_an_old_slug_that_also_names_a_path_segment_redirects_correctly(self):
+        story = make_public_story()
+        story.tags.add("Tag")
+        tag = story.tags.get()
+        assert tag.slug == "tag"
+        tag.slug = "topic-x"
+        tag.save()
+        for path, target in [
+            ("/tag/tag/", "/tag/topic-x/"),
+            ("/tag/tag/rss/", "/tag/topic-x/rss/"),
+        ]:
+            response = self.client.get(path)
+            assert response.status_code == 301
+            assert response["Location"] == target

@@ -15,6 +15,7 @@ from stories.models.revisions import (
     restore_revision,
     take_snapshot,
 )
+from stories.search import search_stories
 from tests.accounts import make_user, story_post_data
 from tests.factories import add_byline, cite, make_person, make_section, make_source, make_story
 
@@ -151,6 +152,16 @@ class RestoreTests(TestCase):
         assert restored.snapshot == old.snapshot
         assert restored.summary.startswith(f"Restored revision {old.pk}")
         assert Revision.objects.filter(story=story).count() == 3
+
+    def test_restored_bylines_are_found_by_search_again(self):
+        story = make_story(status=Story.Status.PUBLISHED, published_at=timezone.now())
+        add_byline(story, make_person(name="Ottoline Quarrington"))
+        old = Revision.record(story, self.editor)
+        Byline.objects.filter(story=story).delete()
+        assert not search_stories(Story.objects.public(), "Quarrington").exists()
+
+        restore_revision(old, self.editor)
+        assert list(search_stories(Story.objects.public(), "Quarrington")) == [story]
 
     def test_restore_leaves_the_publication_state_alone(self):
         story = make_story(headline="Draft text")

@@ -2,7 +2,7 @@ from django.db import IntegrityError
 from django.test import TestCase
 
 from stories.models import Tag
-from tests.factories import make_story
+from tests.factories import make_public_story, make_story
 
 
 class TagIdentityTests(TestCase):
@@ -29,3 +29,13 @@ class TagIdentityTests(TestCase):
         Tag.objects.create(name="Treasury", slug="treasury")
         with self.assertRaises(IntegrityError):
             Tag.objects.create(name="TREASURY", slug="treasury-2")
+
+    def test_a_name_without_letters_or_digits_still_gets_an_address(self):
+        story = make_public_story()
+        story.tags.add("🔥", "!!!")
+        slugs = sorted(Tag.objects.values_list("slug", flat=True))
+        assert slugs == ["tag", "tag_1"]
+        assert self.client.get(story.get_absolute_url()).status_code == 200
+        for tag in Tag.objects.all():
+            assert self.client.get(tag.get_absolute_url()).status_code == 200
+        assert self.client.get("/sitemap-tags.xml").status_code == 200

@@ -89,6 +89,12 @@ class Tag(KeepsOldSlugs, TagBase):
     def get_absolute_url(self):
         return reverse("stories:tag", kwargs={"slug": self.slug})
 
+    def slugify(self, tag, i=None):
+        # A name with no letter or digit ("🔥", "!!!") slugifies to nothing, which would
+        # leave the tag without an address.
+        slug = super().slugify(tag) or "tag"
+        return slug if i is None else f"{slug}_{i}"
+
     def clean(self):
         self.name = normalize_tag_name(self.name)
         if "," in self.name:
