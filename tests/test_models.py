@@ -1,6 +1,9 @@
+import tempfile
+
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from stories.models import Citation, Correction, Person, Story
 from tests.factories import (
@@ -86,3 +89,16 @@ class UrlTests(TestCase):
         when = datetime.datetime(2026, 11, 25, 2, 0, tzinfo=zoneinfo.ZoneInfo("UTC"))
         story = make_public_story(slug="late-night", published_at=when)
         assert story.get_absolute_url() == "/2026/11/24/late-night/"
+
+
+class SourceDocumentTests(TestCase):
+    def test_documents_are_stored_under_a_random_name(self):
+
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            upload = SimpleUploadedFile("memo-from-jane-doe.PDF", b"%PDF-1.4 demo")
+            source = make_source(kind="document", document=upload)
+            assert "jane" not in source.document.name
+            assert source.document.name.startswith("documents/")
+            assert source.document.name.endswith(".pdf")
+            other = make_source(kind="document", document=SimpleUploadedFile("a.pdf", b"x"))
+            assert other.document.name != source.document.name

@@ -1,5 +1,14 @@
+import uuid
+from pathlib import PurePath
+
 from django.core.exceptions import ValidationError
 from django.db import models
+
+
+def document_path(source, filename):
+    """A random, unguessable name: a document's own name can identify who supplied it."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"documents/{uuid.uuid4().hex}{suffix}"
 
 
 class Source(models.Model):
@@ -17,7 +26,7 @@ class Source(models.Model):
     name = models.CharField(max_length=200)
     affiliation = models.CharField(max_length=200, blank=True)
     url = models.URLField("public URL", blank=True)
-    document = models.FileField(upload_to="documents/%Y/%m/", blank=True)
+    document = models.FileField(upload_to=document_path, blank=True)
     contact_details = models.TextField(
         blank=True, help_text="Editor-only. Never shown to readers."
     )
