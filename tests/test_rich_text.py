@@ -7,7 +7,7 @@ from django_prose_editor.config import allowlist_from_extensions, expand_extensi
 
 from stories.admin.workflow import BODY_EXTENSIONS
 from stories.models import Story
-from stories.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from stories.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_CLASSES, ALLOWED_TAGS
 from tests.accounts import make_user, story_post_data
 from tests.factories import make_story
 
@@ -17,19 +17,24 @@ class EditorConfigurationTests(TestCase):
         allowed = allowlist_from_extensions(expand_extensions(BODY_EXTENSIONS))
         assert set(allowed["tags"]) <= ALLOWED_TAGS
         # rel is set on every link by the sanitizer itself; the numbering style of ordered
-        # lists is switched off in the editor, and dropped by the sanitizer.
-        not_offered = {"a": {"rel"}, "ol": {"type", "data-type"}}
+        # lists is switched off in the editor, and dropped by the sanitizer. Pictures are not
+        # resizable in the editor: their size comes from the library's renditions.
+        not_offered = {"a": {"rel"}, "ol": {"type", "data-type"}, "img": {"width", "height"}}
         for tag, attributes in allowed["attributes"].items():
             offered = set(attributes) - not_offered.get(tag, set())
-            assert offered <= ALLOWED_ATTRIBUTES.get(tag, set()), tag
+            kept = ALLOWED_ATTRIBUTES.get(tag, set()) | (
+                {"class"} if tag in ALLOWED_CLASSES else set()
+            )
+            assert offered <= kept, tag
 
     def test_ordered_list_numbering_styles_are_switched_off(self):
         assert BODY_EXTENSIONS["OrderedList"] == {"enableListAttributes": False}
 
-    def test_the_editor_offers_headings_lists_links_quotes_and_emphasis(self):
+    def test_the_editor_offers_headings_lists_links_quotes_emphasis_and_figures(self):
         allowed = set(allowlist_from_extensions(expand_extensions(BODY_EXTENSIONS))["tags"])
         assert {"p", "h2", "h3", "ul", "ol", "li", "a", "blockquote", "strong", "em"} <= allowed
-        assert not {"img", "table", "span", "h1", "code"} & allowed
+        assert {"figure", "img", "figcaption"} <= allowed
+        assert not {"table", "span", "h1", "code"} & allowed
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])

@@ -1,4 +1,10 @@
+import re
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from stories.forms import ImageForm
@@ -55,6 +61,35 @@ class ImageAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["stories/focal-point.css"]}
         js = ["stories/focal-point.js"]
+
+    def get_urls(self):
+        picker = path(
+            "picker/", self.admin_site.admin_view(self.picker_view), name="stories_image_picker"
+        )
+        return [picker, *super().get_urls()]
+
+    def picker_view(self, request):
+        """A window the story body's editor opens to place a library image in the text."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()
+        images, _ = self.get_search_results(request, self.get_queryset(request), query)
+        page = Paginator(images, 24).get_page(request.GET.get("page"))
+        # The editor names the callback that receives the choice; it is a small integer.
+        callback = request.GET.get("CKEditorFuncNum", "")
+        if not re.fullmatch(r"-?\d{1,9}", callback):
+            callback = ""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Place an image in the story",
+            "is_popup": True,
+            "query": query,
+            "page": page,
+            "rows": [(image, thumbnail(image)) for image in page],
+            "callback": callback,
+        }
+        return TemplateResponse(request, "admin/stories/image/picker.html", context)
 
     @admin.display(description="picture")
     def preview(self, image):

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -45,6 +45,10 @@ BODY_EXTENSIONS = {
     "Italic": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Pictures come from the image library only: "Browse…" in the figure dialog opens it.
+    "Figure": {"pickerUrl": reverse_lazy("admin:stories_image_picker")},
+    "Image": True,
+    "Caption": True,
 }
 # The status changes only through the workflow buttons, so that each change is deliberate,
 # permission-checked and recorded.

@@ -57,11 +57,12 @@ class Image(models.Model):
         if not self.alt_text.strip() and self.pk:
             from .stories import Story
 
-            published = Story.objects.filter(hero_image=self, status=Story.Status.PUBLISHED)
+            used = models.Q(hero_image=self) | models.Q(body__contains=f'data-file="{self.pk}"')
+            published = Story.objects.filter(used, status=Story.Status.PUBLISHED)
             if published.exists():
                 raise ValidationError(
                     {
-                        "alt_text": "This image is the hero of a published story "
+                        "alt_text": "This image is shown in a published story "
                         f"(“{published.first()}”), so it needs alt text."
                     }
                 )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from stories import inline_images
 from stories.sanitize import clean_html
 
 from .people import Person
@@ -87,7 +88,8 @@ class Story(KeepsOldSlugs):
     slug = models.SlugField(max_length=200, help_text="The story's address; unique.")
     body = models.TextField(
         blank=True,
-        help_text="Paragraphs, headings, lists, links, quotes and emphasis. Anything else is removed.",
+        help_text="Paragraphs, headings, lists, links, quotes, emphasis and figures with "
+        "pictures from the image library. Anything else is removed.",
     )
     section = models.ForeignKey(
         "stories.Section", on_delete=models.PROTECT, related_name="stories"
@@ -192,6 +194,17 @@ class Story(KeepsOldSlugs):
                 {
                     "hero_image": "Add alt text to this image (in the image library) "
                     "before the story is published."
+                }
+            )
+        # The body as it will be stored: a form's body is not sanitized yet.
+        inline = inline_images.images_in(clean_html(self.body))
+        undescribed = [image for image in inline if not image.alt_text.strip()]
+        if undescribed:
+            names = ", ".join(f"“{image}” (number {image.pk})" for image in undescribed)
+            raise ValidationError(
+                {
+                    "body": "Add alt text (in the image library) to the pictures in the body "
+                    f"before the story is published: {names}."
                 }
             )
 

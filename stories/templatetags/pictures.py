@@ -1,5 +1,7 @@
 from django import template
 
+from stories import inline_images
+
 register = template.Library()
 
 
@@ -27,3 +29,12 @@ def picture(image, ratio="16x9", sizes="100vw", loading="lazy"):
         "sizes": sizes,
         "loading": "eager" if loading == "eager" else "lazy",
     }
+
+
+@register.filter
+def with_pictures(body):
+    """A stored story body with its inline library images shown as responsive pictures.
+
+    The images are fetched in one query, however many the body holds.
+    """
+    return inline_images.render(body)

@@ -56,6 +56,7 @@ def admin_pages():
     return {
         "story changelist": reverse(f"{admin}story_changelist"),
         "story add form": reverse(f"{admin}story_add"),
+        "image picker": reverse(f"{admin}image_picker") + "?CKEditorFuncNum=-1",
         "story change form": reverse(f"{admin}story_change", args=[story.pk]),
         "scheduled and embargoed stories": reverse(f"{admin}story_scheduled"),
         "admin preview": reverse(f"{admin}story_preview", args=[draft.pk]),
@@ -95,7 +96,8 @@ def test_the_rich_text_body_is_named_after_its_label(page, live_server):
     page.goto("/admin/stories/story/add/")
     body = page.get_by_role("textbox", name="Body:")
     expect(body).to_have_accessible_description(
-        "Paragraphs, headings, lists, links, quotes and emphasis. Anything else is removed."
+        "Paragraphs, headings, lists, links, quotes, emphasis and figures with pictures from "
+        "the image library. Anything else is removed."
     )
     page.get_by_text("Body:", exact=True).click()
     expect(body).to_be_focused()
