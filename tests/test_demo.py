@@ -60,3 +60,12 @@ class DemoCoverageTests(TestCase):
         call_command("load_demo", verbosity=0, stdout=out)
         assert out.getvalue().startswith("Loaded the demo coverage (")
         assert "created story" not in out.getvalue()
+
+    def test_the_explainer_carries_an_inline_library_picture(self):
+        load_demo()
+        explainer = Story.objects.get(slug="what-the-irs-dhs-data-agreement-allows")
+        page = self.client.get(explainer.get_absolute_url()).text
+        assert "<picture>" in page
+        assert 'loading="lazy"' in page
+        assert "Diagram: an arrow labelled limited data" in page
+        assert "What the agreement allows, as officials describe it." in page

@@ -214,6 +214,7 @@ those who were ordered to leave the United States and have not done so.</p>
 <h2>What information can DHS get?</h2>
 <p>Limited taxpayer information held by the IRS. According to officials, full tax returns are not
 part of the exchange.</p>
+<!-- figure: data-flow -->
 <h2>When was it approved?</h2>
 <p>Earlier this year. It became widely known only in recent days, which is part of why it drew
 such sharp criticism.</p>

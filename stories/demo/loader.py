@@ -3,6 +3,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.html import format_html
 
 from stories.models import (
     Byline,
@@ -24,6 +25,21 @@ def _local(value):
         return None
     naive = datetime.datetime.fromisoformat(value)
     return naive.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def _with_figures(body, images):
+    """Put the picture named by each ``<!-- figure: key -->`` in the body, as the editor would."""
+    for key, image in images.items():
+        figure = format_html(
+            '<figure class="figure"><img src="{}" alt="{}" data-file="{}">'
+            '<figcaption class="figure-caption">{}</figcaption></figure>',
+            image.file.url,
+            image.alt_text,
+            image.pk,
+            image.caption,
+        )
+        body = body.replace(f"<!-- figure: {key} -->", figure)
+    return body
 
 
 @transaction.atomic
@@ -56,6 +72,14 @@ def load_demo_coverage() -> list[str]:
             *Source.objects.get_or_create(name=fields.pop("name"), defaults=fields)
         )
 
+    inline_images = {}
+    for key, data in pictures.INLINE_PICTURES.items():
+        fields = {k: v for k, v in data.items() if k != "draw"}
+        image = Image.objects.filter(caption=data["caption"], credit=data["credit"]).first()
+        if image is None:
+            image = note(Image.objects.create(file=data["draw"](), **fields), True)
+        inline_images[key] = image
+
     for data in coverage.STORIES:
         if Story.objects.filter(slug=data["slug"]).exists():
             continue
@@ -65,7 +89,7 @@ def load_demo_coverage() -> list[str]:
             seo_headline=data.get("seo_headline", ""),
             kicker=data["kicker"],
             dek=data["dek"],
-            body=data["body"].strip(),
+            body=_with_figures(data["body"].strip(), inline_images),
             section=sections[data["section"]],
             kind=data["kind"],
             dateline=data["dateline"],

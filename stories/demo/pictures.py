@@ -5,7 +5,7 @@ import random
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 2400, 1350
 
@@ -71,6 +71,46 @@ def draw_federal_building() -> ContentFile:
     picture.save(buffer, "PNG")
     return ContentFile(buffer.getvalue(), name="federal-building.png")
 
+
+def draw_data_flow() -> ContentFile:
+    """A diagram: limited IRS records flow to DHS; full tax returns stay behind."""
+    width, height = 2000, 1500
+    picture = Image.new("RGB", (width, height), (247, 245, 240))
+    draw = ImageDraw.Draw(picture)
+    heading, label = ImageFont.load_default(size=84), ImageFont.load_default(size=60)
+    ink, irs, dhs, muted = (26, 26, 26), (11, 79, 138), (122, 16, 16), (90, 90, 90)
+
+    def box(x, y, colour, title, note):
+        draw.rounded_rectangle([x, y, x + 620, y + 420], 36, fill=colour)
+        draw.text((x + 310, y + 160), title, font=heading, fill="white", anchor="mm")
+        draw.text((x + 310, y + 290), note, font=label, fill="white", anchor="mm")
+
+    box(160, 420, irs, "IRS", "taxpayer records")
+    box(1220, 420, dhs, "DHS", "removal orders")
+    draw.line([(800, 630), (1180, 630)], fill=ink, width=18)
+    draw.polygon([(1220, 630), (1160, 590), (1160, 670)], fill=ink)
+    draw.text((1000, 560), "limited data", font=label, fill=ink, anchor="mm")
+    draw.text((1000, 1060), "Full tax returns are not shared", font=label, fill=muted, anchor="mm")
+    draw.line([(300, 1160), (1700, 1160)], fill=muted, width=6)
+    draw.text((1000, 240), "What the agreement allows", font=heading, fill=ink, anchor="mm")
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return ContentFile(buffer.getvalue(), name="data-flow.png")
+
+
+# Pictures placed in a story's body, where the body says <!-- figure: key -->.
+INLINE_PICTURES = {
+    "data-flow": {
+        "draw": draw_data_flow,
+        "alt_text": "Diagram: an arrow labelled limited data runs from a box for the IRS, holding "
+        "taxpayer records, to a box for DHS, holding removal orders. Below: full tax returns "
+        "are not shared.",
+        "caption": "What the agreement allows, as officials describe it.",
+        "credit": f"Graphic: {settings.NEWSROOM_NAME}",
+        "focal_x": 0.5,
+        "focal_y": 0.5,
+    },
+}
 
 PICTURES = [
     {
