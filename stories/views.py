@@ -23,6 +23,7 @@ from . import structured_data
 from .models import Byline, Correction, Page, Person, Section, Story, Tag
 from .search import MAX_RESULTS, results_page
 from .search.forms import SearchForm
+from .search.suggestions import suggest_query
 from .shortcuts import get_object_or_moved
 
 PAGE_SIZE = 20
@@ -197,14 +198,17 @@ def server_error(request):
 
 def search(request):
     form = SearchForm(request.GET)
-    page = None
+    page = suggestion = None
     if form.is_valid() and form.cleaned_data["q"]:
+        stories = form.narrow(Story.objects.public().for_listing())
         page = results_page(
-            form.narrow(Story.objects.public().for_listing()),
+            stories,
             form.cleaned_data["q"],
             request.GET.get("page"),
             per_page=PAGE_SIZE,
             newest_first=form.cleaned_data["order"] == "newest",
         )
-    context = {"form": form, "page": page, "max_results": MAX_RESULTS}
+        if not page.paginator.count:
+            suggestion = suggest_query(stories, form.cleaned_data["q"])
+    context = {"form": form, "page": page, "suggestion": suggestion, "max_results": MAX_RESULTS}
     return render(request, "stories/search.html", context)

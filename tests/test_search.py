@@ -317,6 +317,49 @@ class PostgreSQLRankingTests(TestCase):
         assert ranked[0].search_rank > ranked[1].search_rank
 
 
+@skipUnless(connection.vendor == "postgresql", "bounds PostgreSQL's ranking of very common words")
+class VeryCommonWordTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        now = timezone.now()
+        cls.best_but_oldest = make_public_story(
+            headline="Ferry news", published_at=now - timedelta(days=30)
+        )
+        cls.newest = [
+            make_public_story(
+                headline=f"Report {n}",
+                body="<p>The ferry was late.</p>",
+                published_at=now - timedelta(days=n + 1),
+            )
+            for n in range(4)
+        ]
+
+    def test_a_very_common_word_ranks_only_its_newest_matches(self):
+        with (
+            mock.patch("stories.search.postgresql.RANKED_CANDIDATES", 3),
+            mock.patch("stories.search.postgresql.PROBE_SHARE", 2),
+        ):
+            ranked = list(search_stories(Story.objects.public(), "ferry"))
+        assert ranked == self.newest[:3]
+
+    def test_a_word_with_fewer_matches_than_the_bound_ranks_them_all(self):
+        with (
+            mock.patch("stories.search.postgresql.RANKED_CANDIDATES", 5),
+            mock.patch("stories.search.postgresql.PROBE_SHARE", 2),
+        ):
+            ranked = list(search_stories(Story.objects.public(), "ferry"))
+        assert ranked == [self.best_but_oldest, *self.newest]
+
+    def test_a_rarer_word_ranks_every_match(self):
+        with (
+            mock.patch("stories.search.postgresql.RANKED_CANDIDATES", 3),
+            mock.patch("stories.search.postgresql.PROBE_SHARE", 6),
+        ):
+            ranked = list(search_stories(Story.objects.public(), "ferry"))
+        assert ranked[0] == self.best_but_oldest
+        assert len(ranked) == 5
+
+
 class IndexStaysCurrentTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -12,7 +12,6 @@ as the embedded fallback. Callers pass the stories they may show (readers:
 """
 
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 
 from .engines import engine
 from .index import reindex_stories
@@ -55,14 +54,11 @@ def results_page(stories, text, page_number=1, *, per_page=20, newest_first=Fals
     Only the best ``MAX_RESULTS`` matches are counted and paged through.
     """
     matched = search_stories(stories, text, newest_first=newest_first)
-    page = _CappedPaginator(matched, per_page).get_page(page_number)
+    # One query finds and orders the best matches; counting them separately would make
+    # the database find every match twice.
+    best = list(matched.values_list("pk", flat=True)[:MAX_RESULTS])
+    page = Paginator(best, per_page).get_page(page_number)
+    found = stories.in_bulk(page.object_list)
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
     attach_snippets(page, text)
     return page
-
-
-class _CappedPaginator(Paginator):
-    # Counting (and ranking) every match of a very common word costs more than it tells
-    # a reader: count, unordered, only up to MAX_RESULTS.
-    @cached_property
-    def count(self):
-        return self.object_list.order_by()[:MAX_RESULTS].count()

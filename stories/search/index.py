@@ -54,14 +54,13 @@ def _reindex(story_ids, using):
         )
         for story in stories
     ]
-    for entry in entries:
-        engine(using).prepare(entry)
     SearchEntry.objects.using(using).bulk_create(
         entries,
         update_conflicts=True,
         unique_fields=["story"],
-        update_fields=["headline", "dek", "body", "keywords", "vector", "rank_vector"],
+        update_fields=["headline", "dek", "body", "keywords"],
     )
+    engine(using).index(story_ids, using)
 
 
 def _reindex_ids(story_ids):

@@ -4,6 +4,8 @@ import re
 
 from django.db import connections
 
+from stories.models import Person, SearchEntry, Story, Tag
+
 from .text import MARK_END, MARK_START, highlight
 
 TABLE = "stories_search_fts"
@@ -77,5 +79,30 @@ def snippets(story_ids, text, using):
         return {story_id: highlight(snippet) for story_id, snippet in cursor.fetchall()}
 
 
-def prepare(entry):
+def index(story_ids, using):
     """Nothing to do: triggers copy every written entry into the FTS5 table."""
+
+
+def searchable(words, using):
+    """Every word: FTS5's porter tokenizer has no stop words."""
+    return set(words)
+
+
+RECENT_HEADLINES = 1000
+
+
+def similar_texts(word, using):
+    """Texts whose words spelling suggestions are chosen from, whatever ``word`` is.
+
+    SQLite has no trigram index, so this is a smaller list: the names of
+    ``Tag.objects.public()`` and ``Person.objects.public()`` and the headlines of the
+    newest public stories. Older headlines' words are not suggested.
+    """
+    newest = Story.objects.using(using).public().order_by("-published_at")[:RECENT_HEADLINES]
+    return [
+        *SearchEntry.objects.using(using)
+        .filter(story__in=newest.values("pk"))
+        .values_list("headline", flat=True),
+        *Tag.objects.using(using).public().values_list("name", flat=True),
+        *Person.objects.using(using).public().values_list("name", flat=True),
+    ]
