@@ -196,6 +196,7 @@ def server_error(request):
     return HttpResponseServerError(render_to_string("500.html", _error_context()))
 
 
+@require_safe
 def search(request):
     form = SearchForm(request.GET)
     page = suggestion = None

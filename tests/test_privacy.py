@@ -128,3 +128,28 @@ class CanaryTests(TestCase):
         text = self.client.get(self.main.get_absolute_url()).text
         assert "a person in the room" in text
         assert "Public Records Office" in text
+
+    def test_searching_for_hidden_words_finds_and_suggests_nothing(self):
+        # The page echoes the query itself, so the canary is searched for through words that
+        # sit next to it in hidden places; none of those places may come back.
+        for words in [
+            "headline",
+            "draft body",
+            "phone",
+            "notes",
+            "licence terms",
+            "identity agency",
+            "switchboard",
+            "topic",
+            "Zqxcanarz",
+        ]:
+            with self.subTest(words=words):
+                page = self.client.get("/search/", {"q": words})
+                assert page.status_code == 200
+                assert CANARY.lower() not in page.content.decode().lower().replace(
+                    words.lower(), ""
+                )
+                found = page.context["page"]
+                assert found is None or not any(
+                    story.pk in {hidden.pk for hidden in self.hidden.values()} for story in found
+                )

@@ -221,13 +221,28 @@ class BadInputTests(TestCase):
                 with self.subTest(text=text[:40], order=order):
                     page = self.client.get(SEARCH, {"q": text, "order": order, "page": "x"})
                     assert page.status_code == 200
-                    assert "<mark>" not in page.text or "forged" not in page.text
+                    assert "<h1>Search</h1>" in page.text
+                    # Marks typed into a query never turn into highlights.
+                    assert "<mark>forged" not in page.text
 
     def test_any_query_is_safe_for_the_engine_and_the_snippets(self):
         for text in BAD_QUERIES:
             with self.subTest(text=text[:40]):
                 results = list(search_stories(Story.objects.public(), text))
                 attach_snippets(results, text)
+                for story in results:
+                    assert story.is_public
+                    assert "\ue000" not in story.search_snippet
+                    assert "<script" not in story.search_snippet
+
+    def test_an_impossible_date_is_reported_and_not_echoed_into_the_date_field(self):
+        page = self.client.get(SEARCH, {"q": "irs", "since": "2026-13-01"})
+        assert page.status_code == 200
+        assert "Enter a valid date" in page.text
+        assert "2026-13-01" not in page.text
+
+    def test_search_answers_only_reads(self):
+        assert self.client.post(SEARCH, {"q": "irs"}).status_code == 405
 
     def test_a_query_over_1000_characters_is_refused_with_a_message(self):
         page = self.client.get(SEARCH, {"q": "x" * 1001})

@@ -1,8 +1,24 @@
+import datetime
+
 from django import forms
 
 from stories.models import Section, Story
 
 from .text import MAX_QUERY_LENGTH
+
+
+class DateInput(forms.DateInput):
+    """A date picker that shows only a real date: a bad one is reported, not echoed back."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        try:
+            datetime.date.fromisoformat(value or "")
+        except ValueError:
+            return None
+        return value
 
 
 class SearchForm(forms.Form):
@@ -21,12 +37,8 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(
         label="Type of work", choices=[("", "Any type"), *Story.Kind.choices], required=False
     )
-    since = forms.DateField(
-        label="Published from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label="Published from", required=False, widget=DateInput)
+    until = forms.DateField(label="Published until", required=False, widget=DateInput)
     order = forms.ChoiceField(
         label="Order",
         choices=[("", "Most relevant first"), ("newest", "Newest first")],
