@@ -1,8 +1,12 @@
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
+from stories import workflow
 from stories.forms import ImageForm
-from stories.models import Image
+from stories.models import Byline, Image, Story
+
+from .base import LockedOncePublishedMixin, NewsroomAdmin
 
 
 def thumbnail(image):
@@ -30,7 +34,7 @@ class MissingDetailsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(LockedOncePublishedMixin, NewsroomAdmin):
     form = ImageForm
     list_display = ["preview", "__str__", "credit", "missing_details", "uploaded_at"]
     # The thumbnail is decorative (its alt text is the next column), so it is no link: a link
@@ -55,6 +59,24 @@ class ImageAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["stories/focal-point.css"]}
         js = ["stories/focal-point.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if workflow.can_publish(request.user):
+            return fieldsets
+        # The usage note is left out of the form, so a forged POST cannot change it either.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "usage_note"]})
+            for name, options in fieldsets
+        ]
+
+    def stories_showing(self, image):
+        # As hero, or as the portrait of someone in a byline or among the people in the story.
+        return Story.objects.filter(
+            Q(hero_image=image)
+            | Q(pk__in=Byline.objects.filter(person__photo=image).values("story"))
+            | Q(people__photo=image)
+        )
 
     @admin.display(description="picture")
     def preview(self, image):
