@@ -1,5 +1,6 @@
 """Who may do what in the admin, from the lowest role up, including forged requests."""
 
+import itertools
 from datetime import timedelta
 from io import StringIO
 
@@ -11,9 +12,17 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from stories.models import Correction, PreviewLink, Revision, Source, Story
+from stories.models import Correction, Image, Person, PreviewLink, Revision, Source, Story
 from tests.accounts import ROLES, make_user, story_post_data
-from tests.factories import make_public_story, make_source, make_story
+from tests.factories import (
+    add_byline,
+    cite,
+    make_person,
+    make_public_story,
+    make_source,
+    make_story,
+)
+from tests.pictures import make_image, picture_bytes, upload
 
 Status = Story.Status
 
@@ -201,6 +210,150 @@ def search_sources_by_contact(client):
     return "Nobody" in page.text
 
 
+# Each case runs once for every role, so what a case looks for is unique to the run.
+_runs = itertools.count(1)
+
+
+def filter_sources_by_contacts(client):
+    marker = f"secure-line-{next(_runs)}"
+    make_source(contact_details=f"reached on the {marker}")
+    url = reverse("admin:stories_source_changelist")
+    hit = client.get(url, {"contact_details__icontains": marker})
+    miss = client.get(url, {"contact_details__icontains": "zzzz"})
+    return "1 source" in hit.text and "0 sources" in miss.text
+
+
+def filter_sources_by_private_notes(client):
+    marker = f"meets-{next(_runs)}"
+    make_source(private_notes=f"{marker} at the diner")
+    url = reverse("admin:stories_source_changelist")
+    hit = client.get(url, {"private_notes__startswith": marker})
+    miss = client.get(url, {"private_notes__startswith": "zzzz"})
+    return "1 source" in hit.text and "0 sources" in miss.text
+
+
+# A person, source or picture that a story shows, in each state the story can be in. A
+# published story reaches readers now or by itself later, so it counts as soon as it is
+# published.
+def draft_story():
+    return story_in(Status.DRAFT)
+
+
+def scheduled_story():
+    return story_in(Status.PUBLISHED, published_at=timezone.now() + timedelta(days=1))
+
+
+STORIES = {"draft": draft_story, "public": make_public_story, "scheduled": scheduled_story}
+
+
+def shown_by(kind):
+    def decorate(make_act):
+        def act(client):
+            return make_act(client, STORIES[kind]())
+
+        act.__name__ = f"{make_act.__name__}_{kind}"
+        return act
+
+    return decorate
+
+
+def person_post_data(person, **changes):
+    fields = ["name", "slug", "title", "organization", "bio"]
+    data = {name: getattr(person, name) for name in fields}
+    return data | {"photo": person.photo_id or "", "_save": "Save"} | changes
+
+
+def image_post_data(image, **changes):
+    fields = ["alt_text", "caption", "credit", "usage_note", "focal_x", "focal_y"]
+    return {name: getattr(image, name) for name in fields} | {"_save": "Save"} | changes
+
+
+def rename_cited_source(client, story):
+    source = make_source(name="Original name")
+    cite(story, source)
+    client.post(
+        reverse("admin:stories_source_change", args=[source.pk]),
+        {"kind": source.kind, "name": "Renamed", "_save": "Save"},
+    )
+    return Source.objects.get(pk=source.pk).name == "Renamed"
+
+
+def edit_bio_of_bylined_person(client, story):
+    person = add_byline(story).person
+    url = reverse("admin:stories_person_change", args=[person.pk])
+    client.post(url, person_post_data(person, bio="Edited bio"))
+    return Person.objects.get(pk=person.pk).bio == "Edited bio"
+
+
+def change_slug_of_person_in_story(client, story):
+    person = make_person()
+    story.people.add(person)
+    url = reverse("admin:stories_person_change", args=[person.pk])
+    slug = f"changed-slug-{next(_runs)}"
+    client.post(url, person_post_data(person, slug=slug))
+    return Person.objects.get(pk=person.pk).slug == slug
+
+
+def edit_hero_image_caption(client, story):
+    image = make_image(caption="Original")
+    Story.objects.filter(pk=story.pk).update(hero_image=image)
+    url = reverse("admin:stories_image_change", args=[image.pk])
+    client.post(url, image_post_data(image, caption="Edited", alt_text="Edited alt"))
+    image.refresh_from_db()
+    return image.caption == "Edited" or image.alt_text == "Edited alt"
+
+
+def replace_hero_image_file(client, story):
+    image = make_image()
+    Story.objects.filter(pk=story.pk).update(hero_image=image)
+    new = upload(picture_bytes(size=(80, 60)), name="replacement.jpg")
+    url = reverse("admin:stories_image_change", args=[image.pk])
+    client.post(url, image_post_data(image, file=new))
+    return Image.objects.get(pk=image.pk).width == 80
+
+
+def edit_portrait_of_bylined_person(client, story):
+    image = make_image(caption="Original")
+    add_byline(story, make_person(photo=image))
+    url = reverse("admin:stories_image_change", args=[image.pk])
+    client.post(url, image_post_data(image, caption="Edited"))
+    return Image.objects.get(pk=image.pk).caption == "Edited"
+
+
+def add_person(client):
+    data = person_post_data(Person(name="New person", slug="new-person-in-matrix"))
+    client.post(reverse("admin:stories_person_add"), data)
+    return Person.objects.filter(slug="new-person-in-matrix").exists()
+
+
+def add_source(client):
+    data = {"kind": Source.Kind.PERSON, "name": "New source in matrix", "_save": "Save"}
+    client.post(reverse("admin:stories_source_add"), data)
+    return Source.objects.filter(name="New source in matrix").exists()
+
+
+def see_image_usage_note(client):
+    image = make_image(usage_note="licence ends in June")
+    page = client.get(reverse("admin:stories_image_change", args=[image.pk]))
+    return "licence ends in June" in page.text
+
+
+def forge_image_usage_note(client):
+    image = make_image(usage_note="old")
+    url = reverse("admin:stories_image_change", args=[image.pk])
+    client.post(url, image_post_data(image, usage_note="forged"))
+    return Image.objects.get(pk=image.pk).usage_note == "forged"
+
+
+def filter_images_by_usage_note(client):
+    marker = f"licence-{next(_runs)}"
+    make_image(usage_note=f"{marker} ends in June")
+    url = reverse("admin:stories_image_changelist")
+    hit = client.get(url, {"usage_note__icontains": marker})
+    miss = client.get(url, {"usage_note__icontains": "zzzz"})
+    return "1 image" in hit.text and "0 images" in miss.text
+
+
 REPORTER_UP = {"reporter", "editor", "superuser"}
 EDITOR_UP = {"editor", "superuser"}
 NOBODY = set()
@@ -236,6 +389,25 @@ MATRIX = [
     (see_source_contacts, EDITOR_UP),
     (forge_source_contacts, EDITOR_UP),
     (search_sources_by_contact, NOBODY),
+    (filter_sources_by_contacts, EDITOR_UP),
+    (filter_sources_by_private_notes, EDITOR_UP),
+    (add_person, REPORTER_UP),
+    (add_source, REPORTER_UP),
+    (see_image_usage_note, EDITOR_UP),
+    (forge_image_usage_note, EDITOR_UP),
+    (filter_images_by_usage_note, EDITOR_UP),
+    *[
+        (shown_by(kind)(act), REPORTER_UP if kind == "draft" else EDITOR_UP)
+        for act in [
+            rename_cited_source,
+            edit_bio_of_bylined_person,
+            change_slug_of_person_in_story,
+            edit_hero_image_caption,
+            replace_hero_image_file,
+            edit_portrait_of_bylined_person,
+        ]
+        for kind in STORIES
+    ],
 ]
 
 

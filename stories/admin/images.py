@@ -3,12 +3,16 @@ import re
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
+from stories import workflow
 from stories.forms import ImageForm
-from stories.models import Image
+from stories.models import Byline, Image, Story
+
+from .base import LockedOncePublishedMixin, NewsroomAdmin
 
 
 def thumbnail(image):
@@ -36,7 +40,7 @@ class MissingDetailsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(LockedOncePublishedMixin, NewsroomAdmin):
     form = ImageForm
     list_display = ["preview", "__str__", "credit", "missing_details", "uploaded_at"]
     # The thumbnail is decorative (its alt text is the next column), so it is no link: a link
@@ -90,6 +94,26 @@ class ImageAdmin(admin.ModelAdmin):
             "callback": callback,
         }
         return TemplateResponse(request, "admin/stories/image/picker.html", context)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if workflow.can_publish(request.user):
+            return fieldsets
+        # The usage note is left out of the form, so a forged POST cannot change it either.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "usage_note"]})
+            for name, options in fieldsets
+        ]
+
+    def stories_showing(self, image):
+        # As hero, inline in the body, or as the portrait of someone in a byline or among the
+        # people in the story.
+        return Story.objects.filter(
+            Q(hero_image=image)
+            | Q(body__contains=f'data-file="{image.pk}"')
+            | Q(pk__in=Byline.objects.filter(person__photo=image).values("story"))
+            | Q(people__photo=image)
+        )
 
     @admin.display(description="picture")
     def preview(self, image):

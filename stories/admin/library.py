@@ -1,12 +1,13 @@
 from django.contrib import admin
 
-from stories.models import Person, Section, Source
+from stories.models import Person, Section, Source, Story
 
+from .base import LockedOncePublishedMixin, NewsroomAdmin
 from .images import thumbnail
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(NewsroomAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -14,7 +15,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(LockedOncePublishedMixin, NewsroomAdmin):
     list_display = ["name", "photo_thumbnail", "title", "organization", "is_staff_member"]
     list_filter = ["is_staff_member"]
     list_select_related = ["photo"]
@@ -26,9 +27,12 @@ class PersonAdmin(admin.ModelAdmin):
     def photo_thumbnail(self, person):
         return thumbnail(person.photo)
 
+    def stories_showing(self, person):
+        return Story.objects.by_or_about(person)
+
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(LockedOncePublishedMixin, NewsroomAdmin):
     list_display = ["name", "kind", "affiliation"]
     list_filter = ["kind"]
     search_fields = ["name", "affiliation"]
@@ -43,3 +47,6 @@ class SourceAdmin(admin.ModelAdmin):
         if request.user.has_perm("stories.view_source_contacts"):
             return self.fieldsets
         return self.fieldsets[:1]
+
+    def stories_showing(self, source):
+        return Story.objects.filter(citations__source=source)

@@ -2,9 +2,11 @@ from django.contrib import admin
 
 from stories.models import Page
 
+from .base import NewsroomAdmin
+
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(NewsroomAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}

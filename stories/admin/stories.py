@@ -8,6 +8,7 @@ from taggit.managers import TaggableManager
 from stories.models import Byline, Citation, Correction, Revision, Story
 from stories.search import search_stories
 
+from .base import BoundedDatesMixin, NewsroomAdmin
 from .tag_input import TagInputField
 from .workflow import StoryWorkflowAdmin
 
@@ -70,7 +71,7 @@ class CitationInline(admin.StackedInline):
     ]
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(BoundedDatesMixin, admin.StackedInline):
     model = Correction
     extra = 0
 
@@ -141,7 +142,7 @@ class StoryAdmin(StoryWorkflowAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(NewsroomAdmin):
     list_display = ["story", "kind", "published_at"]
     list_filter = ["kind"]
     list_select_related = ["story"]

@@ -24,6 +24,8 @@ from stories.tagging import (
     undo_merge,
 )
 
+from .base import NewsroomAdmin, parse_id
+
 # Stories are tagged with their own Tag model; django-taggit's default one stays empty, and its
 # admin (whose merge action knows nothing of stories) would only mislead editors.
 if admin.site.is_registered(UnusedTaggitTag):
@@ -71,8 +73,21 @@ class TagAliasInline(admin.StackedInline):
         return request.user.has_perm("stories.view_tag") or can_manage_tags(request)
 
 
+class TagsField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        # Refuse what is not an id before the database sees it: some refuse huge numbers.
+        for pk in value or []:
+            if parse_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
 class MergeTagsForm(forms.Form):
-    tags = forms.ModelMultipleChoiceField(
+    tags = TagsField(
         Tag.objects.all(),
         widget=forms.MultipleHiddenInput,
         error_messages={"required": "Select the tags to merge."},
@@ -94,7 +109,7 @@ class MergeTagsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The tag to merge into is one of the selected tags, or typed in ``new_name``.
-        selected = [pk for pk in self.data.getlist("tags") if pk.isdigit()]
+        selected = [pk for pk in map(parse_id, self.data.getlist("tags")) if pk]
         self.fields["target"].queryset = Tag.objects.filter(pk__in=selected)
 
     def clean_new_name(self):
@@ -123,7 +138,7 @@ class MergeTagsForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NewsroomAdmin):
     list_display = [
         "name",
         "slug",
@@ -234,7 +249,7 @@ class TagAdmin(admin.ModelAdmin):
         if not can_manage_tags(request):
             raise PermissionDenied
         if request.method == "POST":
-            ids = [pk for pk in request.POST.getlist("tags") if pk.isdigit()]
+            ids = [pk for pk in map(parse_id, request.POST.getlist("tags")) if pk]
             # Only tags still unused now are deleted, whatever the confirmation page listed.
             doomed = Tag.objects.unused().filter(pk__in=ids)
             count = len(doomed)
@@ -259,7 +274,8 @@ class TagAdmin(admin.ModelAdmin):
             or request.user.has_perm("stories.change_story")
         ):
             raise PermissionDenied
-        term = normalize_tag_name(request.GET.get("q", ""))[:100]
+        # PostgreSQL refuses null characters in a query; no tag name holds one.
+        term = normalize_tag_name(request.GET.get("q", "").replace("\x00", ""))[:100]
         if not term:
             return JsonResponse({"results": []})
         matching_aliases = TagAlias.objects.filter(tag=OuterRef("pk"), name__icontains=term)
@@ -292,7 +308,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(TagMerge)
-class TagMergeAdmin(admin.ModelAdmin):
+class TagMergeAdmin(NewsroomAdmin):
     list_display = ["performed_at", "performed_by", "merged_names", "target_link", "undo_link"]
     list_select_related = ["performed_by", "target", "undone_by"]
     search_fields = ["merged_names", "target_name"]

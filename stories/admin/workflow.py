@@ -31,6 +31,7 @@ from stories.models.revisions import (
 )
 from stories.previews import render_preview
 
+from .base import NewsroomAdmin, parse_id
 from .revisions import describe_changes, diff_rows
 
 # What the editor toolbar offers; stories/sanitize.py allows all of it and removes anything else.
@@ -147,7 +148,7 @@ def _utc(value):
     return value.astimezone(datetime.UTC) if value else None
 
 
-class StoryWorkflowAdmin(admin.ModelAdmin):
+class StoryWorkflowAdmin(NewsroomAdmin):
     """Permission rules, transition buttons, previews, revisions and corrections for stories."""
 
     form = StoryForm
@@ -425,10 +426,13 @@ class StoryWorkflowAdmin(admin.ModelAdmin):
 
     def compare_view(self, request, object_id):
         story = self.get_story(request, object_id)
-        try:
-            ids = sorted({int(request.GET["a"]), int(request.GET["b"])})
-        except (KeyError, ValueError):
+        chosen = [request.GET.get("a", ""), request.GET.get("b", "")]
+        if not all(pk.isascii() and pk.isdigit() for pk in chosen):
             return HttpResponseBadRequest("Choose two revisions to compare.")
+        ids = {parse_id(pk) for pk in chosen}
+        if None in ids:  # a number no database holds as an id
+            raise Http404("No such revision of this story.")
+        ids = sorted(ids)
         revisions = {rev.pk: rev for rev in story.revisions.filter(pk__in=ids)}
         if len(revisions) != len(ids):
             raise Http404("No such revision of this story.")

@@ -1,5 +1,7 @@
 """An editor places a library picture in a story's body with the keyboard, and readers see it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -36,6 +38,8 @@ def test_editor_places_a_library_picture_in_the_body(new_page, screenshot):
     picker = popup.value
     picker.get_by_label("Search the library").fill("river")
     picker.keyboard.press("Enter")
+    # The results page must have loaded, with its script, before a choice can be made.
+    picker.wait_for_url(re.compile(r"[?&]q=river"), wait_until="load")
     choice = picker.get_by_role("button", name=f"Place this image {ALT_TEXT}")
     screenshot(picker, "inline-1-picker")
     choice.focus()

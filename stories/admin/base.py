@@ -1,0 +1,189 @@
+"""What every admin page of the newsroom shares: editor-only fields, locks and input checks."""
+
+import re
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models.constants import LOOKUP_SEP
+
+from stories import workflow
+from stories.models import Image, Source, Story
+
+# Fields some roles may neither see nor search, and the permission that unlocks each.
+EDITOR_ONLY_FIELDS = {
+    (Source, "contact_details"): "stories.view_source_contacts",
+    (Source, "private_notes"): "stories.view_source_contacts",
+    (Image, "usage_note"): workflow.PUBLISH_PERMISSION,
+}
+
+# Typed dates outside these years are mistakes; the databases cannot all store the far ones.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+# The largest id any of our databases can store (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+_digits = re.compile(r"[0-9]+")
+_integer = re.compile(r"[-+]?[0-9]+")
+_comparisons = {"exact", "gt", "gte", "lt", "lte", "range", "in"}
+_text_lookups = _comparisons | {"iexact", "contains", "icontains", "startswith", "istartswith"}
+
+
+def parse_id(value) -> int | None:
+    """``value`` as an object id if it is one any database can hold, else None."""
+    value = str(value)
+    if not _digits.fullmatch(value):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def within_sensible_years(value):
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            f"Enter a date between the years {FIRST_YEAR} and {LAST_YEAR}.",
+            code="out_of_range",
+        )
+
+
+def editor_only_field(model, lookup):
+    """The key in EDITOR_ONLY_FIELDS that a lookup path such as ``citations__source__private_notes``
+    reaches from ``model``, or None."""
+    for part in lookup.lstrip("^=@").split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if (model, field.name) in EDITOR_ONLY_FIELDS:
+            return (model, field.name)
+        if not field.related_model:
+            return None
+        model = field.related_model
+    return None
+
+
+def _field_and_rest(model, lookup):
+    parts = lookup.split(LOOKUP_SEP)
+    field = None
+    for index, part in enumerate(parts):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return field, parts[index:]
+        if not field.related_model:
+            return field, parts[index + 1 :]
+        model = field.related_model
+    return field, []
+
+
+def check_filter(model, lookup, value):
+    """Refuse a changelist filter that the database cannot take, before it is sent there."""
+    if "\x00" in value:
+        raise IncorrectLookupParameters(f"The filter {lookup} contains a null character.")
+    pieces = value.split(",")
+    field, rest = _field_and_rest(model, lookup)
+    text = isinstance(field, (models.CharField, models.TextField)) and set(rest) <= _text_lookups
+    if not text and any(_integer.fullmatch(p.strip()) and abs(int(p)) > MAX_ID for p in pieces):
+        raise IncorrectLookupParameters(f"The filter {lookup} holds a number too large.")
+    if isinstance(field, models.DateField) and set(rest) <= _comparisons:
+        for piece in pieces:
+            try:
+                within_sensible_years(field.to_python(piece))
+            except ValidationError:
+                raise IncorrectLookupParameters(
+                    f"The filter {lookup} is not a usable date."
+                ) from None
+
+
+class CheckedChangeList(ChangeList):
+    """A changelist that answers bad filters with its "invalid filter" page, never an error."""
+
+    def get_filters(self, request):
+        for lookup, values in self.get_filters_params().items():
+            for value in values:
+                check_filter(self.model, lookup, value)
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            # A date hierarchy at the edge of the calendar, e.g. December 9999.
+            raise IncorrectLookupParameters(error) from error
+
+
+class BoundedDatesMixin:
+    """Every date typed in an admin form must fall between FIRST_YEAR and LAST_YEAR."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and formfield is not None:
+            formfield.validators.append(within_sensible_years)
+        return formfield
+
+
+class NewsroomAdmin(BoundedDatesMixin, admin.ModelAdmin):
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList
+
+    def may_see(self, request, lookup):
+        hidden = editor_only_field(self.model, lookup)
+        return hidden is None or request.user.has_perm(EDITOR_ONLY_FIELDS[hidden])
+
+    def lookup_allowed(self, lookup, value, request):
+        # Filtering on a hidden field would let its text be guessed a letter at a time.
+        return self.may_see(request, lookup) and super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        return [f for f in super().get_search_fields(request) if self.may_see(request, f)]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Autocomplete widgets pass their term unchecked; PostgreSQL refuses null characters.
+        if "\x00" in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class LockedOncePublishedMixin:
+    """Something a published story shows changes only with an editor, like the story itself.
+
+    A published story goes to readers, now or at its publish time, so a reporter changing a
+    person, source or picture it shows would change what readers see without review.
+    """
+
+    def stories_showing(self, obj):
+        raise NotImplementedError
+
+    def published_story_showing(self, request, obj):
+        if obj is None or obj.pk is None or workflow.can_publish(request.user):
+            return None
+        cache = request.__dict__.setdefault("_published_story_showing", {})
+        key = (type(obj), obj.pk)
+        if key not in cache:
+            cache[key] = (
+                self.stories_showing(obj)
+                .filter(status=Story.Status.PUBLISHED)
+                .order_by("-published_at")
+                .first()
+            )
+        return cache[key]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.published_story_showing(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.published_story_showing(
+            request, obj
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            story = self.published_story_showing(request, obj)
+            if story is not None and self.has_view_permission(request, obj):
+                messages.info(
+                    request,
+                    f"“{obj}” is shown in the published story “{story}”, so only an editor "
+                    "can change it. Ask an editor, or add a new one to use instead.",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,336 @@
+"""The admin keeps editor-only fields from lower roles and answers bad input without a 500."""
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.test import RequestFactory, TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from stories.admin.base import EDITOR_ONLY_FIELDS
+from stories.models import Correction, Revision, Source, Story, Tag
+from stories.tagging import merge_tags
+from tests.accounts import make_user, story_post_data
+from tests.factories import (
+    add_byline,
+    cite,
+    make_person,
+    make_public_story,
+    make_source,
+    make_story,
+)
+from tests.pictures import make_image
+
+HUGE = "99999999999999999999999"
+BAD_IDS = [HUGE, "9223372036854775808", "-1", "0", "abc", "1\x00", "²", ""]
+MAX_DEPTH = 3
+
+
+def paths_to_editor_only_fields(model, prefix="", depth=0):
+    """Every lookup path from ``model`` that ends on an editor-only field, a few relations deep."""
+    for field in model._meta.get_fields():
+        path = f"{prefix}{field.name}"
+        if (model, field.name) in EDITOR_ONLY_FIELDS:
+            yield path, EDITOR_ONLY_FIELDS[(model, field.name)]
+        elif field.related_model and depth < MAX_DEPTH:
+            yield from paths_to_editor_only_fields(field.related_model, f"{path}__", depth + 1)
+
+
+class EditorOnlyFieldTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.reporter = make_user("reporter")
+        cls.editor = make_user("editor")
+        cls.source = make_source(
+            name="Deep Throat", contact_details="the secure line", private_notes="garage"
+        )
+        cls.story = make_story()
+        cite(cls.story, cls.source)
+
+    def test_reporter_filtering_sources_by_contacts_or_notes_gets_400_and_no_count(self):
+        self.client.force_login(self.reporter)
+        url = reverse("admin:stories_source_changelist")
+        for lookup, value in [
+            ("contact_details__icontains", "secure"),
+            ("contact_details__icontains", "zzzz"),
+            ("contact_details", "the secure line"),
+            ("private_notes__startswith", "gar"),
+            ("private_notes__regex", "^g"),
+            ("contact_details__isnull", "False"),
+        ]:
+            with self.subTest(lookup=lookup, value=value):
+                response = self.client.get(url, {lookup: value})
+                assert response.status_code == 400
+                assert "source" not in response.text
+
+    def test_reporter_cannot_reach_contacts_through_a_story_or_correction_filter(self):
+        self.client.force_login(self.reporter)
+        for name, lookup in [
+            ("story", "citations__source__contact_details__icontains"),
+            ("correction", "story__citations__source__private_notes__icontains"),
+            ("person", "bylines__story__citations__source__contact_details"),
+        ]:
+            with self.subTest(lookup=lookup):
+                response = self.client.get(
+                    reverse(f"admin:stories_{name}_changelist"), {lookup: "secure"}
+                )
+                assert response.status_code == 400
+
+    def test_no_admin_lets_a_reporter_look_up_or_search_an_editor_only_field(self):
+        request = RequestFactory().get("/")
+        request.user = self.reporter
+        for model, model_admin in admin.site._registry.items():
+            for path, permission in paths_to_editor_only_fields(model):
+                with self.subTest(admin=type(model_admin).__name__, path=path):
+                    assert not self.reporter.has_perm(permission)
+                    assert not model_admin.lookup_allowed(f"{path}__icontains", "x", request)
+                    assert not model_admin.lookup_allowed(path, "x", request)
+            searched = [f.lstrip("^=@") for f in model_admin.get_search_fields(request)]
+            for path, _ in paths_to_editor_only_fields(model):
+                assert not any(field.startswith(path) for field in searched)
+
+    def test_source_autocomplete_does_not_match_contact_details_for_a_reporter(self):
+        self.client.force_login(self.reporter)
+        response = self.client.get(
+            reverse("admin:autocomplete"),
+            {
+                "term": "secure",
+                "app_label": "stories",
+                "model_name": "citation",
+                "field_name": "source",
+            },
+        )
+        assert response.status_code == 200
+        assert response.json()["results"] == []
+
+    def test_editor_filters_by_contact_details_and_reporter_still_filters_by_kind(self):
+        self.client.force_login(self.editor)
+        url = reverse("admin:stories_source_changelist")
+        assert "1 source" in self.client.get(url, {"contact_details__icontains": "secure"}).text
+        self.client.force_login(self.reporter)
+        assert "1 source" in self.client.get(url, {"kind__exact": Source.Kind.PERSON}).text
+
+    def test_reporter_filtering_images_by_usage_note_gets_400(self):
+        make_image(usage_note="licence ends in June")
+        self.client.force_login(self.reporter)
+        url = reverse("admin:stories_image_changelist")
+        assert self.client.get(url, {"usage_note__icontains": "june"}).status_code == 400
+
+    def test_reporter_sees_no_usage_note_field_on_an_image(self):
+        image = make_image(usage_note="licence ends in June")
+        self.client.force_login(self.reporter)
+        page = self.client.get(reverse("admin:stories_image_change", args=[image.pk])).text
+        assert "usage note" not in page.lower()
+        assert "licence ends in June" not in page
+
+
+class LockedOncePublishedTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.reporter = make_user("reporter")
+        cls.story = make_public_story(headline="Live story")
+        cls.person = add_byline(cls.story, make_person(bio="Original bio")).person
+
+    def test_reporter_sees_a_person_in_a_published_story_read_only_and_why(self):
+        self.client.force_login(self.reporter)
+        response = self.client.get(reverse("admin:stories_person_change", args=[self.person.pk]))
+        assert response.status_code == 200
+        assert 'name="bio"' not in response.text
+        assert "Original bio" in response.text
+        assert "published story “Live story”" in response.text
+
+    def test_forged_post_on_a_locked_person_is_refused(self):
+        self.client.force_login(self.reporter)
+        url = reverse("admin:stories_person_change", args=[self.person.pk])
+        response = self.client.post(
+            url, {"name": "Renamed", "slug": self.person.slug, "bio": "Forged", "_save": "Save"}
+        )
+        assert response.status_code == 403
+        self.person.refresh_from_db()
+        assert (self.person.name, self.person.bio) != ("Renamed", "Forged")
+
+    def test_unpublishing_the_story_frees_the_person_for_reporters(self):
+        Story.objects.filter(pk=self.story.pk).update(status=Story.Status.UNPUBLISHED)
+        self.client.force_login(self.reporter)
+        page = self.client.get(reverse("admin:stories_person_change", args=[self.person.pk]))
+        assert 'name="bio"' in page.text
+
+
+class DateRangeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.reporter = make_user("reporter")
+        cls.editor = make_user("editor")
+
+    def post_story(self, user, story, **changes):
+        self.client.force_login(user)
+        url = reverse("admin:stories_story_change", args=[story.pk])
+        return self.client.post(url, story_post_data(story, headline="Kept text", **changes))
+
+    def test_publish_time_far_in_the_future_or_past_is_a_form_error(self):
+        story = make_story()
+        for when in ["9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"]:
+            with self.subTest(when=when):
+                data = {"published_at_0": when, "published_at_1": "23:30:00"}
+                response = self.post_story(self.editor, story, **data)
+                assert response.status_code == 200
+                errors = response.context["adminform"].form.errors
+                assert errors["published_at"] == ["Enter a date between the years 1900 and 2200."]
+                assert "Kept text" in response.text
+                assert Story.objects.get(pk=story.pk).published_at is None
+
+    def test_reporter_typing_a_far_embargo_gets_a_form_error(self):
+        story = make_story()
+        data = {"embargo_until_0": "9999-12-31", "embargo_until_1": "23:30:00"}
+        response = self.post_story(self.reporter, story, **data)
+        assert response.status_code == 200
+        assert "embargo_until" in response.context["adminform"].form.errors
+        assert Story.objects.get(pk=story.pk).embargo_until is None
+
+    def test_times_within_the_range_are_saved(self):
+        story = make_story()
+        data = {"embargo_until_0": "2200-12-31", "embargo_until_1": "12:00:00"}
+        response = self.post_story(self.reporter, story, **data)
+        assert response.status_code == 302
+        assert Story.objects.get(pk=story.pk).embargo_until.year == 2200
+
+    def test_correction_dates_are_bounded_in_the_correction_admin_and_the_story_inline(self):
+        story = make_public_story()
+        self.client.force_login(self.editor)
+        response = self.client.post(
+            reverse("admin:stories_correction_add"),
+            {
+                "story": story.pk,
+                "kind": Correction.Kind.CORRECTION,
+                "text": "Fixed.",
+                "published_at_0": "9999-12-31",
+                "published_at_1": "23:30:00",
+            },
+        )
+        assert response.status_code == 200
+        assert "published_at" in response.context["adminform"].form.errors
+        data = story_post_data(story) | {
+            "corrections-TOTAL_FORMS": 1,
+            "corrections-0-kind": Correction.Kind.CORRECTION,
+            "corrections-0-text": "Fixed inline.",
+            "corrections-0-published_at_0": "0001-01-01",
+            "corrections-0-published_at_1": "00:00:00",
+        }
+        response = self.client.post(reverse("admin:stories_story_change", args=[story.pk]), data)
+        assert response.status_code == 200
+        assert not Correction.objects.filter(story=story).exists()
+
+
+class BadQueryParameterTests(TestCase):
+    """Ids and filters from the address bar: a 400, a 404 or a message, never a 500.
+
+    The test client re-raises any error a view lets through, so a 500 fails the test.
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.story = make_public_story()
+        cls.revision = Revision.record(cls.story)
+        cls.apples, cls.apple = Tag.objects.create(name="apples"), Tag.objects.create(name="apple")
+        make_story().tags.add(cls.apples, cls.apple)
+        cls.merge = merge_tags([cls.apple], cls.apples, by=cls.editor)
+        cls.unused = Tag.objects.create(name="unused")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_comparing_revisions_with_bad_ids_is_400_or_404(self):
+        url = reverse("admin:stories_story_compare", args=[self.story.pk])
+        for bad in BAD_IDS:
+            with self.subTest(bad=bad):
+                response = self.client.get(url, {"a": bad, "b": self.revision.pk})
+                assert response.status_code in (400, 404)
+        assert self.client.get(url, {"a": HUGE, "b": self.revision.pk}).status_code == 404
+
+    def test_merging_tags_with_bad_ids_shows_a_message(self):
+        url = reverse("admin:stories_tag_merge")
+        for bad in BAD_IDS:
+            with self.subTest(bad=bad):
+                response = self.client.get(url, {"tags": [bad, self.apples.pk], "target": bad})
+                assert response.status_code == 200
+                assert response.context["plan"] is None
+                response = self.client.post(url, {"tags": [bad, self.apples.pk], "target": bad})
+                assert response.status_code == 200
+        assert Tag.objects.filter(pk=self.apples.pk).exists()
+
+    def test_cleaning_up_with_bad_ids_deletes_nothing_and_reports_it(self):
+        url = reverse("admin:stories_tag_cleanup")
+        response = self.client.post(url, {"tags": BAD_IDS}, follow=True)
+        assert response.status_code == 200
+        assert "Deleted 0 unused tags." in response.text
+        assert Tag.objects.filter(pk=self.unused.pk).exists()
+
+    def test_story_views_with_huge_ids_are_404(self):
+        for name, args, method in [
+            ("change", [HUGE], "get"),
+            ("preview", [HUGE], "get"),
+            ("revisions", [HUGE], "get"),
+            ("correct", [HUGE], "get"),
+            ("transition", [HUGE, "publish"], "post"),
+            ("lift_embargo", [HUGE], "post"),
+            ("share", [HUGE], "post"),
+            ("revoke_preview", [self.story.pk, HUGE], "post"),
+            ("restore", [self.story.pk, HUGE], "post"),
+        ]:
+            with self.subTest(view=name):
+                url = reverse(f"admin:stories_story_{name}", args=args)
+                response = getattr(self.client, method)(url)
+                assert response.status_code in (302, 404)
+                if response.status_code == 302:  # the admin's "no such object" message
+                    assert response["Location"] == reverse("admin:index")
+
+    def test_undoing_a_merge_with_a_huge_id_is_404(self):
+        url = reverse("admin:stories_tagmerge_undo", args=[HUGE])
+        assert self.client.get(url).status_code == 404
+        assert self.client.post(url).status_code == 404
+
+    def test_bad_changelist_filters_go_to_the_invalid_filter_page(self):
+        cases = [
+            ("story", {"published_at__year": HUGE}),
+            ("story", {"published_at__year": "9999", "published_at__month": "12"}),
+            ("story", {"published_at__year": "2020", "published_at__day": HUGE}),
+            ("story", {"published_at__gte": "9999-12-31 23:59:59"}),
+            ("story", {"embargo_until__lt": "0001-01-01"}),
+            ("story", {"status": "published\x00"}),
+            ("story", {"kind__exact": "x\x00y"}),
+            ("story", {"section__id__exact": HUGE}),
+            ("story", {"section__id__in": f"1,{HUGE}"}),
+            ("correction", {"published_at__year": "9223372036854775808"}),
+            ("image", {"uploaded_at__year": "2020", "uploaded_at__month": HUGE}),
+            ("source", {"kind__exact": "person\x00"}),
+            ("tagmerge", {"performed_at__year": "9999", "performed_at__month": "12"}),
+        ]
+        for name, query in cases:
+            with self.subTest(name=name, query=query):
+                response = self.client.get(reverse(f"admin:stories_{name}_changelist"), query)
+                assert response.status_code == 302
+                assert response["Location"].endswith("?e=1")
+
+    def test_good_date_filters_still_work(self):
+        url = reverse("admin:stories_story_changelist")
+        year = timezone.localtime(self.story.published_at).year
+        assert "1 story" in self.client.get(url, {"published_at__year": year}).text
+        since = (timezone.now() - timedelta(days=1)).isoformat()
+        assert self.client.get(url, {"published_at__gte": since}).status_code == 200
+
+    def test_null_characters_in_search_terms_find_nothing_instead_of_failing(self):
+        autocomplete = self.client.get(
+            reverse("admin:autocomplete"),
+            {
+                "term": "x\x00y",
+                "app_label": "stories",
+                "model_name": "story",
+                "field_name": "related_stories",
+            },
+        )
+        assert autocomplete.status_code == 200
+        assert autocomplete.json()["results"] == []
+        suggest = self.client.get(reverse("admin:stories_tag_suggest"), {"q": "app\x00les"})
+        assert suggest.status_code == 200
+        assert [tag["name"] for tag in suggest.json()["results"]] == ["apples"]
