@@ -37,6 +37,20 @@ def resolve_tag_name(name):
     return Tag.objects.named(name).first()
 
 
+def _stories_carrying(tag):
+    return set(TaggedStory.objects.filter(tag=tag).values_list("content_object_id", flat=True))
+
+
+def _stories_by_tag(tags):
+    """The ids of the stories carrying each of ``tags``, keyed by tag id."""
+    stories = defaultdict(set)
+    for tag_id, story_id in TaggedStory.objects.filter(tag__in=tags).values_list(
+        "tag_id", "content_object_id"
+    ):
+        stories[tag_id].add(story_id)
+    return stories
+
+
 def plan_merge(sources, target, target_name=None):
     """Describe, per tag, how many stories carry it and what a merge into ``target`` changes.
 
@@ -57,14 +71,8 @@ def plan_merge(sources, target, target_name=None):
         counted = Tag.objects.with_usage().get(pk=target.pk)
         plan.target_public = counted.public_count
         plan.target_unpublished = counted.unpublished_count
-        with_target = set(
-            TaggedStory.objects.filter(tag=target).values_list("content_object_id", flat=True)
-        )
-    per_tag = defaultdict(set)
-    for tag_id, story_id in TaggedStory.objects.filter(tag__in=sources).values_list(
-        "tag_id", "content_object_id"
-    ):
-        per_tag[tag_id].add(story_id)
+        with_target = _stories_carrying(target)
+    per_tag = _stories_by_tag(sources)
     aliases = defaultdict(list)
     for alias in TagAlias.objects.filter(tag__in=sources):
         aliases[alias.tag_id].append(alias.name)
@@ -104,14 +112,8 @@ def merge_tags(tags, into, *, by=None):
 
     tag_type = ContentType.objects.get_for_model(Tag)
     source_ids = [tag.pk for tag in sources]
-    had_target = set(
-        TaggedStory.objects.filter(tag=target).values_list("content_object_id", flat=True)
-    )
-    stories_by_tag = defaultdict(list)
-    for tag_id, story_id in TaggedStory.objects.filter(tag__in=source_ids).values_list(
-        "tag_id", "content_object_id"
-    ):
-        stories_by_tag[tag_id].append(story_id)
+    had_target = _stories_carrying(target)
+    stories_by_tag = _stories_by_tag(source_ids)
     aliases_by_tag = defaultdict(list)
     for alias in TagAlias.objects.filter(tag__in=source_ids):
         aliases_by_tag[alias.tag_id].append({"id": alias.pk, "name": alias.name})
