@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 
@@ -24,14 +23,11 @@ class Preview:
 
     @property
     def embargoed(self) -> bool:
-        return bool(self.story.embargo_until and self.story.embargo_until > timezone.now())
+        return self.story.is_embargoed
 
     @property
     def scheduled(self) -> bool:
-        return (
-            self.story.status == Story.Status.PUBLISHED
-            and self.story.published_at > timezone.now()
-        )
+        return self.story.is_scheduled
 
 
 def render_preview(request, story, *, shared=False):

@@ -39,3 +39,12 @@ class PublicRuleTests(TestCase):
         story.publish()
         assert story.published_at >= before
         assert story.is_public
+
+    def test_waiting_holds_the_published_stories_readers_cannot_see_yet(self):
+        waiting = set(Story.objects.waiting())
+        assert waiting == {self.hidden["scheduled"], self.hidden["embargoed"]}
+        assert self.hidden["scheduled"].is_scheduled
+        assert not self.hidden["scheduled"].is_embargoed
+        assert self.hidden["embargoed"].is_embargoed
+        assert not self.hidden["embargoed"].is_scheduled
+        assert not self.public.is_scheduled and not self.public.is_embargoed

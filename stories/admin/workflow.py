@@ -5,7 +5,6 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -204,15 +203,15 @@ class StoryWorkflowAdmin(NewsroomAdmin):
         return super().change_view(request, object_id, form_url, context)
 
     def workflow_context(self, request, story):
-        user, now = request.user, timezone.now()
+        user = request.user
         editable = self.has_change_permission(request, story)
         return {
             "transitions": [
                 (t.name, t.label_for(story)) for t in workflow.available_transitions(user, story)
             ],
-            "embargo_in_force": bool(story.embargo_until and story.embargo_until > now),
+            "embargo_in_force": story.is_embargoed,
             "embargo_utc": _utc(story.embargo_until),
-            "scheduled": story.status == Story.Status.PUBLISHED and story.published_at > now,
+            "scheduled": story.is_scheduled,
             "published_utc": _utc(story.published_at),
             "can_lift_embargo": editable and workflow.can_publish(user),
             "can_correct": editable
@@ -228,11 +227,10 @@ class StoryWorkflowAdmin(NewsroomAdmin):
 
     @admin.display(description="publication")
     def publication(self, story):
-        now = timezone.now()
-        if story.embargo_until and story.embargo_until > now:
+        if story.is_embargoed:
             local = timezone.localtime(story.embargo_until)
             return format_html("<strong>EMBARGOED</strong> until {}", f"{local:%b %-d, %H:%M %Z}")
-        if story.status == Story.Status.PUBLISHED and story.published_at > now:
+        if story.is_scheduled:
             return f"Scheduled for {timezone.localtime(story.published_at):%b %-d, %H:%M %Z}"
         if story.status == Story.Status.PUBLISHED:
             return "Live"
@@ -323,13 +321,7 @@ class StoryWorkflowAdmin(NewsroomAdmin):
     def scheduled_view(self, request):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        now = timezone.now()
-        stories = (
-            Story.objects.filter(status=Story.Status.PUBLISHED)
-            .filter(Q(published_at__gt=now) | Q(embargo_until__gt=now))
-            .select_related("section")
-            .order_by("published_at")
-        )
+        stories = Story.objects.waiting().select_related("section").order_by("published_at")
         rows = [
             {
                 "story": story,
@@ -337,7 +329,7 @@ class StoryWorkflowAdmin(NewsroomAdmin):
                 "publish_utc": _utc(story.published_at),
                 "embargo": story.embargo_until if story.embargo_until else None,
                 "embargo_utc": _utc(story.embargo_until),
-                "embargo_in_force": bool(story.embargo_until and story.embargo_until > now),
+                "embargo_in_force": story.is_embargoed,
             }
             for story in stories
         ]

@@ -35,6 +35,12 @@ class StoryQuerySet(models.QuerySet):
             | Q(pk__in=Story.people.through.objects.filter(person=person).values("story"))
         )
 
+    def waiting(self, at=None):
+        """Published stories readers cannot see yet: scheduled, or held back by an embargo."""
+        return self.filter(status=Story.Status.PUBLISHED).exclude(
+            pk__in=self.public(at).values("pk")
+        )
+
     def for_listing(self):
         """Load what a story card shows: section, hero image, bylines with people."""
         return self.select_related("section", "hero_image").prefetch_related(
@@ -174,6 +180,20 @@ class Story(KeepsOldSlugs):
     @property
     def is_public(self) -> bool:
         return type(self).objects.public().filter(pk=self.pk).exists()
+
+    @property
+    def is_embargoed(self) -> bool:
+        """An embargo is still in force, whatever the story's status."""
+        return bool(self.embargo_until and self.embargo_until > timezone.now())
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, with a publish time still to come."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
 
     @property
     def updated_for_readers(self):
