@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 
 from .models import PreviewLink, Story
@@ -17,8 +18,9 @@ class Preview:
     story: Story
     shared: bool
 
-    @property
+    @cached_property
     def is_public(self) -> bool:
+        # A query; the banner asks more than once.
         return self.story.is_public
 
     @property
