@@ -57,11 +57,16 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_prose_editor",
+    "caching",
     "stories",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so that cached responses answer conditional requests (304).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "caching.middleware.PageCacheMiddleware",
+    "caching.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,6 +125,42 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded pictures larger than this, or with more pixels, are refused before decoding.
 IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "20")) * 1_000_000
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
+
+# Redis when REDIS_URL is set (shared by every worker process); otherwise local memory,
+# which is per process: run a single process (``make run``, ``make serve``) without Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
+}
+
+# Whole-page cache for anonymous readers (see caching/): how long a response may be kept,
+# by this site and by caches in front of it; browsers revalidate every time by default.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_TTL = int(os.environ.get("PAGE_CACHE_TTL", "300"))
+PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "0"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", "30"))
+PAGE_CACHE_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_STALE_IF_ERROR", "86400"))
+# Seconds of clock difference tolerated between the servers that render and purge.
+PAGE_CACHE_CLOCK_SKEW = float(os.environ.get("PAGE_CACHE_CLOCK_SKEW", "1"))
+# After the cache fails, serve uncached and try it again after this many seconds.
+PAGE_CACHE_RETRY_AFTER = 5
+PAGE_CACHE_PRIVATE_PATHS = ("/admin/", "/preview/")
+# No cached response outlives the next scheduled change of what readers may see.
+PAGE_CACHE_HORIZON = "stories.changes.next_visibility_change"
+PAGE_CACHE_HORIZON_KEY = "visibility"
 
 # Tags are one identity regardless of case: "IRS", "irs" and "Irs" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True

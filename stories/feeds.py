@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 
+import caching
+
 from .models import Correction, Person, Section, Story, Tag
+from .purging import ALL_STORIES, CORRECTIONS, list_key
 from .shortcuts import get_object_or_moved
 from .structured_data import authors
 
@@ -130,13 +133,18 @@ class LatestStoriesFeed(StoryFeed):
     link = "/"
     description = settings.NEWSROOM_TAGLINE
 
+    def get_object(self, request):
+        caching.label(request, ALL_STORIES)
+
     def stories(self, obj):
         return Story.objects.public()
 
 
 class SectionFeed(StoryFeed):
     def get_object(self, request, slug):
-        return get_object_or_moved(request, Section.objects.all(), slug)
+        obj = get_object_or_moved(request, Section.objects.all(), slug)
+        caching.label(request, list_key(obj))
+        return obj
 
     def stories(self, section):
         return Story.objects.public().filter(section=section)
@@ -144,7 +152,9 @@ class SectionFeed(StoryFeed):
 
 class TagFeed(StoryFeed):
     def get_object(self, request, slug):
-        return get_object_or_moved(request, Tag.objects.public(), slug)
+        obj = get_object_or_moved(request, Tag.objects.public(), slug)
+        caching.label(request, list_key(obj))
+        return obj
 
     def stories(self, tag):
         return Story.objects.public().filter(tags=tag)
@@ -152,7 +162,9 @@ class TagFeed(StoryFeed):
 
 class PersonFeed(StoryFeed):
     def get_object(self, request, slug):
-        return get_object_or_moved(request, Person.objects.public(), slug)
+        obj = get_object_or_moved(request, Person.objects.public(), slug)
+        caching.label(request, list_key(obj))
+        return obj
 
     def description(self, person):
         return f"Stories by and about {person.name} from {settings.NEWSROOM_NAME}."
@@ -166,6 +178,9 @@ class CorrectionsFeed(Feed):
     title = f"Corrections — {settings.NEWSROOM_NAME}"
     description = f"Every correction, clarification and update {settings.NEWSROOM_NAME} makes."
     author_name = settings.NEWSROOM_NAME
+
+    def get_object(self, request):
+        caching.label(request, CORRECTIONS)
 
     def link(self):
         return reverse("stories:corrections")

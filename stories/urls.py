@@ -1,7 +1,10 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
+import caching
+
 from . import converters, feeds, previews, views
+from .purging import SITEMAPS as SITEMAP_KEYS
 from .sitemaps import SITEMAPS, NewsSitemap
 
 register_converter(converters.FourDigitYear, "yyyy")
@@ -38,22 +41,24 @@ urlpatterns = [
 ]
 
 # Sitemaps are named outside the app namespace, as django.contrib.sitemaps expects.
+sitemap_index = caching.labelled(*SITEMAP_KEYS)(sitemap_views.index)
+sitemap_section = caching.labelled(*SITEMAP_KEYS)(sitemap_views.sitemap)
 sitemap_urls = [
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap_section,
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
     path(
         "news-sitemap.xml",
-        sitemap_views.sitemap,
+        sitemap_section,
         {"sitemaps": {"news": NewsSitemap}, "template_name": "stories/news_sitemap.xml"},
         name="news-sitemap",
     ),

@@ -5,7 +5,7 @@ from unittest import mock, skipUnless
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -155,6 +155,8 @@ class ReaderSearchTests(TestCase):
         assert "Select a valid choice" in page.text
 
 
+# Budgets count what a page itself costs, without the page cache in front of it.
+@override_settings(PAGE_CACHE_ENABLED=False)
 class SearchPaginationTests(TestCase):
     @classmethod
     def setUpTestData(cls):

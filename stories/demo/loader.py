@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.html import format_html
 
+from stories import changes
 from stories.models import (
     Byline,
     Citation,
@@ -117,6 +118,7 @@ def load_demo_coverage() -> list[str]:
                 data["citations"], start=1
             )
         )
+        changes.touch(stories=[story.pk])  # bylines and citations come through bulk_create
         for kind, when, text in data["corrections"]:
             Correction.objects.create(story=story, kind=kind, published_at=_local(when), text=text)
 
@@ -131,6 +133,9 @@ def load_demo_coverage() -> list[str]:
         image = Image.objects.filter(caption=data["caption"], credit=data["credit"]).first()
         if image is None:
             image = note(Image.objects.create(file=data["draw"](), **fields), True)
-        if Story.objects.filter(slug=data["story"], hero_image=None).update(hero_image=image):
+        hero_wanted = Story.objects.filter(slug=data["story"], hero_image=None)
+        if story_ids := list(hero_wanted.values_list("pk", flat=True)):
+            hero_wanted.update(hero_image=image)
+            changes.touch(stories=story_ids)
             created.append(f"hero image of {data['story']}")
     return created

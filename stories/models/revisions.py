@@ -127,7 +127,7 @@ def _foreign_keys(values, *names):
 @transaction.atomic
 def restore_revision(revision, user=None):
     """Bring the revision's content back into its story and record that as a new revision."""
-    from stories.search import reindex_stories
+    from stories import changes
 
     from .images import Image
     from .people import Person
@@ -175,8 +175,8 @@ def restore_revision(revision, user=None):
     Citation.objects.bulk_create(
         Citation(story=story, **_foreign_keys(values, "source")) for values in data["citations"]
     )
-    # Bylines come back through bulk_create, which sends no signals: tell the search index.
-    reindex_stories(Story.objects.filter(pk=story.pk))
+    # Bylines and citations come back through bulk_create, which sends no signals.
+    changes.touch(stories=[story.pk])
     when = timezone.localtime(revision.created_at).strftime("%b %-d, %Y %H:%M")
     return Revision.record(story, user, summary=f"Restored revision {revision.pk} of {when}")
 
