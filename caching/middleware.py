@@ -36,14 +36,14 @@ def horizon() -> float | None:
     cached = store.get("horizon")
     if cached is not None:
         return float(cached.content) if cached.content else None
-    started = time.time()
+    started, generation = time.time(), store.generation()
     moment = import_string(settings.PAGE_CACHE_HORIZON)()
     when = moment.timestamp() if moment else None
     expires = min(when or float("inf"), started + settings.PAGE_CACHE_TTL)
     store.put(
         "horizon",
         store.Entry(
-            started=started,
+            generation=generation,
             expires=expires,
             keys=(settings.PAGE_CACHE_HORIZON_KEY,),
             status=200,
@@ -76,14 +76,14 @@ class PageCacheMiddleware:
         entry = store.get(key)
         if entry is not None:
             return self.replay(request, entry)
-        started = time.time()
+        started, generation = time.time(), store.generation()
         collected = labels.start()
         try:
             response = self.get_response(request)
         finally:
             labels.stop()
         if self.storable(response):
-            self.store(key, response, started, collected.all())
+            self.store(key, response, started, generation, collected.all())
         elif not response.has_header("Cache-Control"):
             response["Cache-Control"] = PRIVATE if response.cookies else "no-cache"
         return response
@@ -97,7 +97,7 @@ class PageCacheMiddleware:
             and "cookie" not in response.get("Vary", "").lower()
         )
 
-    def store(self, key, response, started, keys):
+    def store(self, key, response, started, generation, keys):
         now = time.time()
         expires = now + settings.PAGE_CACHE_TTL
         when = horizon()
@@ -109,7 +109,7 @@ class PageCacheMiddleware:
             response["Surrogate-Key"] = response["xkey"] = " ".join(keys)
         patch_vary_headers(response, ["Accept-Encoding"])
         entry = store.Entry(
-            started=started,
+            generation=generation,
             expires=when if capped else expires,
             keys=keys,
             status=response.status_code,

@@ -1,11 +1,13 @@
 """The page cache's storage: whole responses, and when each surrogate key was last purged.
 
-A stored response remembers when it began to be built and which keys label it. Purging a
-key records the time; a response begun before the last purge of any of its keys is stale.
-Because the time a response *began* is compared, a page rendered from data read just
-before an editor's commit can never outlive the purge that commit triggers, however the
-two interleave. A response whose key has no purge record (evicted, or Redis restarted) is
-stale too, so losing records loses hits, never correctness.
+"When" is a generation: one counter, shared by every process through the cache, that
+each purge increments and records against the keys it purges. A response remembers the
+generation current when it *began* to be built and the keys that label it; it is stale
+once any of its keys has been purged at a later generation. So a page rendered from
+data read just before an editor's commit can never outlive the purge that commit
+triggers, however the two interleave, and no clocks are compared. A response whose key
+has no purge record (evicted, or Redis restarted) is stale too: losing records loses
+hits, never correctness.
 """
 
 import hashlib
@@ -22,12 +24,13 @@ logger = logging.getLogger(__name__)
 
 ENTRY = "page:e:"
 RECORD = "page:p:"
+GENERATION = "page:generation"
 EVERYTHING = "*"  # a key every response carries: purged only when a purge may have been lost
 
 
 @dataclass(frozen=True)
 class Entry:
-    started: float
+    generation: int
     expires: float
     keys: tuple[str, ...]
     status: int
@@ -64,7 +67,9 @@ class _Backend:
         try:
             if self._purge_lost:
                 # What was purged while the cache was unreachable is unknown: everything.
-                self.cache.set(RECORD + EVERYTHING, time.time(), _record_lifetime())
+                self.cache.add(GENERATION, time.time_ns() // 1_000_000, None)
+                everything = self.cache.incr(GENERATION)
+                self.cache.set(RECORD + EVERYTHING, everything, _record_lifetime())
                 self._purge_lost = False
             result = getattr(self.cache, operation)(*args)
         except Exception:
@@ -78,7 +83,15 @@ class _Backend:
             logger.warning("The page cache is reachable again.")
         return result
 
-    def purge(self, records):
+    def purge(self, keys):
+        if generation() is None:
+            self._purge_lost = True
+            return
+        purged_at = self.call("incr", GENERATION, default=self.FAILED)
+        if purged_at is self.FAILED:
+            self._purge_lost = True
+            return
+        records = {RECORD + k: purged_at for k in keys}
         if self.call("set_many", records, _record_lifetime(), default=self.FAILED) is self.FAILED:
             self._purge_lost = True
 
@@ -91,29 +104,40 @@ def _record_lifetime():
 backend = _Backend()
 
 
+def generation() -> int | None:
+    """The current generation: read it before building a response that may be stored."""
+    current = backend.call("get", GENERATION)
+    if current is None:
+        # Seeded from the clock, so a counter lost with a restart never goes backwards.
+        backend.call("add", GENERATION, time.time_ns() // 1_000_000, None)
+        current = backend.call("get", GENERATION)
+    return current
+
+
 def get(key: str) -> Entry | None:
     entry = backend.call("get", ENTRY + key)
     if entry is None or entry.expires <= time.time():
         return None
-    records = backend.call("get_many", [RECORD + k for k in (*entry.keys, EVERYTHING)], default={})
-    margin = settings.PAGE_CACHE_CLOCK_SKEW
-    for k in (*entry.keys, EVERYTHING):
+    labels = (*entry.keys, EVERYTHING)
+    records = backend.call("get_many", [RECORD + k for k in labels], default={})
+    for k in labels:
         purged = records.get(RECORD + k)
-        if purged is None or entry.started <= purged + margin:
+        if purged is None or purged > entry.generation:
             return None
     return entry
 
 
 def put(key: str, entry: Entry):
-    records = backend.call(
-        "get_many", [RECORD + k for k in (*entry.keys, EVERYTHING)], default=None
-    )
+    if entry.generation is None:
+        return
+    labels = (*entry.keys, EVERYTHING)
+    records = backend.call("get_many", [RECORD + k for k in labels], default=None)
     if records is None:
         return
-    for k in (*entry.keys, EVERYTHING):
+    for k in labels:
         if RECORD + k not in records:
             # Never purged yet: say so, without overwriting a purge made meanwhile.
-            backend.call("add", RECORD + k, 0.0, _record_lifetime())
+            backend.call("add", RECORD + k, 0, _record_lifetime())
     timeout = max(1, int(entry.expires - time.time()) + 1)
     backend.call("set", ENTRY + key, entry, timeout)
 
@@ -123,6 +147,5 @@ def purge(keys):
     keys = sorted(set(keys))
     if not keys:
         return
-    now = time.time()
-    backend.purge({RECORD + k: now for k in keys})
+    backend.purge(keys)
     frontends.purge(keys)

@@ -153,8 +153,6 @@ PAGE_CACHE_TTL = int(os.environ.get("PAGE_CACHE_TTL", "300"))
 PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "0"))
 PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", "30"))
 PAGE_CACHE_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_STALE_IF_ERROR", "86400"))
-# Seconds of clock difference tolerated between the servers that render and purge.
-PAGE_CACHE_CLOCK_SKEW = float(os.environ.get("PAGE_CACHE_CLOCK_SKEW", "1"))
 # After the cache fails, serve uncached and try it again after this many seconds.
 PAGE_CACHE_RETRY_AFTER = 5
 PAGE_CACHE_PRIVATE_PATHS = ("/admin/", "/preview/")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.template import Context, Template
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image as PillowImage
@@ -337,6 +337,7 @@ class PicturesOnPagesTests(TemporaryMedia, TestCase):
         assert 'loading="eager"' in img and 'fetchpriority="high"' in img
         assert "Outside the agency on Tuesday." in page and "Photo: Staff" in page
 
+    @override_settings(PAGE_CACHE_ENABLED=False)  # what the page costs, not the cache
     def test_a_hero_costs_the_story_page_no_extra_query(self):
         plain = make_public_story(section=self.story.section)
 

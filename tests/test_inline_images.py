@@ -3,7 +3,7 @@ from html import unescape
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -151,6 +151,7 @@ class ReaderTests(TemporaryMedia, TestCase):
         assert "Draft caption" in response.text
         assert 'alt="Flood water in the square"' in response.text
 
+    @override_settings(PAGE_CACHE_ENABLED=False)  # what the page costs, not the cache
     def test_story_page_queries_do_not_grow_with_inline_images(self):
         others = [make_image(alt_text=f"Picture {n}") for n in range(3)]
         one = make_public_story(body=figure(self.image))
