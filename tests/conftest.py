@@ -1,6 +1,8 @@
 import pytest
 from django.test import override_settings
 
+from tests.varnish import varnish, varnish_server  # noqa: F401  (fixtures for every test)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def temporary_media_root(tmp_path_factory):
