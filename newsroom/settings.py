@@ -169,6 +169,22 @@ NEWSROOM_TAGLINE = os.environ.get(
     "NEWSROOM_TAGLINE", "Independent reporting on government, money and power"
 )
 
+# The cache in front of the site (Varnish, a CDN), purged by surrogate key after each change
+# (caching/frontends.py): "none", "varnish" or "http", at FRONTEND_CACHE_URL (comma-separated
+# for several servers), each purge request waiting at most FRONTEND_CACHE_TIMEOUT seconds.
+FRONTEND_CACHE_BACKEND = os.environ.get("FRONTEND_CACHE_BACKEND", "none")
+FRONTEND_CACHE_URL = env_list("FRONTEND_CACHE_URL")
+FRONTEND_CACHE_TIMEOUT = float(os.environ.get("FRONTEND_CACHE_TIMEOUT", "2"))
+if FRONTEND_CACHE_BACKEND not in {"none", "varnish", "http"}:
+    raise ImproperlyConfigured(
+        f"FRONTEND_CACHE_BACKEND is {FRONTEND_CACHE_BACKEND!r}; set it to none, varnish or http."
+    )
+if FRONTEND_CACHE_BACKEND != "none" and not FRONTEND_CACHE_URL:
+    raise ImproperlyConfigured(
+        f"FRONTEND_CACHE_URL is not set. The {FRONTEND_CACHE_BACKEND} purge backend needs the "
+        "address of the cache, e.g. http://127.0.0.1:6081."
+    )
+
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,6 +3,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from tests import commits
+from tests.varnish import varnish, varnish_server  # noqa: F401  (fixtures for every test)
 
 
 @pytest.fixture(autouse=True, scope="session")
