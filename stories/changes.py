@@ -105,7 +105,6 @@ ENTITIES = {
     Tag: "tag",
     Section: "section",
     Image: "image",
-    Source: "source",
     Page: "page",
 }
 
@@ -201,6 +200,16 @@ def _entity_deleted(sender, instance, **kwargs):
     )
 
 
+def _source_changed(sender, instance, raw=False, **kwargs):
+    # Sources are not labels: a key shared by two pages would tell readers that an
+    # anonymous source is the same person in both. The pages naming it are purged instead.
+    if raw:
+        return
+    citing = Citation.objects.filter(source=instance, is_anonymous=False)
+    story_ids = citing.values_list("story_id", flat=True).distinct()
+    touch(keys=[f"story-{pk}" for pk in story_ids], using=instance._state.db)
+
+
 def connect():
     post_save.connect(_story_saved, sender=Story, dispatch_uid="changes_story_saved")
     post_delete.connect(_story_deleted, sender=Story, dispatch_uid="changes_story_deleted")
@@ -217,6 +226,8 @@ def connect():
             sender=through,
             dispatch_uid=f"changes_{through._meta.model_name}",
         )
+    post_save.connect(_source_changed, sender=Source, dispatch_uid="changes_source_saved")
+    pre_delete.connect(_source_changed, sender=Source, dispatch_uid="changes_source_deleting")
     for model in ENTITIES:
         name = model._meta.model_name
         post_save.connect(_entity_saved, sender=model, dispatch_uid=f"changes_{name}_saved")

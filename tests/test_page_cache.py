@@ -26,7 +26,15 @@ from stories.models import Page, PreviewLink, Revision, SlugHistory, Story, Tag
 from stories.models.revisions import restore_revision
 from stories.tagging import merge_tags, undo_merge
 from tests.accounts import make_user
-from tests.factories import add_byline, make_person, make_public_story, make_section, make_story
+from tests.factories import (
+    add_byline,
+    cite,
+    make_person,
+    make_public_story,
+    make_section,
+    make_source,
+    make_story,
+)
 from tests.reader_data import make_image
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -506,3 +514,26 @@ class UnreachableCacheTests(CachedPages, TestCase):
         failures = [r for r in logged.records if "unreachable" in r.getMessage()]
         assert len(failures) == 1
         assert store.backend._purge_lost
+
+
+class SourceLabelTests(CachedPages, TestCase):
+    def test_no_label_tells_readers_two_stories_share_an_anonymous_source(self):
+        source = make_source(name="Deep Throat")
+        first, second = make_public_story(), make_public_story()
+        for story in (first, second):
+            cite(story, source, is_anonymous=True, public_description="an official")
+        keys = [
+            set(self.get(s.get_absolute_url())["Surrogate-Key"].split()) for s in (first, second)
+        ]
+        shared = keys[0] & keys[1]
+        assert not [key for key in shared if key.startswith("source")], shared
+        assert f"story-{first.pk}" not in keys[1]
+
+    def test_renaming_a_named_source_purges_the_stories_that_name_it(self):
+        source = make_source(name="Public Records Office")
+        story = make_public_story()
+        cite(story, source)
+        self.cache(story.get_absolute_url())
+        source.name = "National Archives"
+        source.save()
+        assert "National Archives" in self.fresh(story.get_absolute_url()).text

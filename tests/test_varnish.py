@@ -20,6 +20,8 @@ pytestmark = pytest.mark.varnish
 @pytest.fixture(autouse=True)
 def site(settings):
     settings.ROOT_URLCONF = "tests.varnish_urls"
+    # These pages choose their own headers; the application's page cache would add its own.
+    settings.PAGE_CACHE_ENABLED = False
     varnish_urls.reset()
     yield
     varnish_urls.reset()
