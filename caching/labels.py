@@ -1,6 +1,7 @@
 """Surrogate keys: what a response shows, collected while it is being built."""
 
 import functools
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db.models.signals import post_init
@@ -32,14 +33,15 @@ class Labels:
         return keys
 
 
-def start() -> Labels:
+@contextmanager
+def collecting():
+    """Collect the labels of the response built inside the block."""
     labels = Labels()
-    _collecting.set(labels)
-    return labels
-
-
-def stop():
-    _collecting.set(None)
+    token = _collecting.set(labels)
+    try:
+        yield labels
+    finally:
+        _collecting.reset(token)
 
 
 def label(request, *keys):

@@ -77,11 +77,8 @@ class PageCacheMiddleware:
         if entry is not None:
             return self.replay(request, entry)
         started, generation = time.time(), store.generation()
-        collected = labels.start()
-        try:
+        with labels.collecting() as collected:
             response = self.get_response(request)
-        finally:
-            labels.stop()
         if self.storable(response):
             self.store(key, response, started, generation, collected.all())
         elif not response.has_header("Cache-Control"):
