@@ -8,6 +8,11 @@ from stories.urls import sitemap_urls
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", files.media, name="media"),
+    path(
+        f"{settings.PRIVATE_MEDIA_URL.strip('/')}/<path:name>",
+        files.source_document,
+        name="source-document",
+    ),
     path("favicon.ico", files.favicon, name="favicon"),
     *sitemap_urls,
     path("", include("stories.urls")),
