@@ -6,6 +6,7 @@ Development and test defaults are safe; values that only production can supply
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stories.origin.PublicOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +164,25 @@ NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "The Ledger")
 NEWSROOM_TAGLINE = os.environ.get(
     "NEWSROOM_TAGLINE", "Independent reporting on government, money and power"
 )
+
+# Behind a TLS proxy: the header it sets on HTTPS requests, e.g. "X-Forwarded-Proto" (value
+# https) or "X-Forwarded-Ssl: on". Set it only if the proxy always sets or strips the header.
+if proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    header, _, secure_value = proxy_header.partition(":")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + header.strip().upper().replace("-", "_"),
+        secure_value.strip() or "https",
+    )
+# The public origin of every absolute URL in feeds, sitemaps, structured data and links
+# (stories.origin); unset, each request's own.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL:
+    site = urlsplit(SITE_URL)
+    if site.scheme not in {"http", "https"} or not site.hostname or site.path or site.query:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be an origin such as https://news.example, not {SITE_URL!r}."
+        )
+    CSRF_TRUSTED_ORIGINS.append(SITE_URL)
 
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
