@@ -27,7 +27,8 @@ def is_anonymous_read(request) -> bool:
 
 def entry_key(request) -> str:
     encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
-    address = request.get_full_path().encode("utf-8", "surrogateescape")
+    # The origin too: without SITE_URL, each allowed host builds its own absolute links.
+    address = request.build_absolute_uri().encode("utf-8", "surrogateescape")
     return f"{encoding}:{hashlib.blake2b(address, digest_size=20).hexdigest()}"
 
 

@@ -6,9 +6,13 @@ Development and test defaults are safe; values that only production can supply
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
+
+from stories.immutable import immutable_for_a_year
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stories.origin.PublicOriginMiddleware",
     # Outside the page cache, so that cached responses answer conditional requests (304).
     "django.middleware.http.ConditionalGetMiddleware",
     "caching.middleware.PageCacheMiddleware",
@@ -99,9 +105,14 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+# Seconds PostgreSQL lets one statement of a web request run (0: no limit). The web server's
+# entry points apply it (newsroom/wsgi.py, asgi.py); manage.py commands and migrations run
+# without it.
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -117,11 +128,40 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
 
+# Files: static files, the picture library (MEDIA_ROOT, public) and source documents
+# (PRIVATE_MEDIA_ROOT, outside it: served only by a permission-checked view). See the README's
+# "Running in production" for an S3-compatible storage and for X-Accel-Redirect / X-Sendfile.
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+PRIVATE_MEDIA_URL = "/files/"
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+PRIVATE_MEDIA_SENDFILE = os.environ.get("PRIVATE_MEDIA_SENDFILE", "").lower()
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private/")
+if PRIVATE_MEDIA_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        "PRIVATE_MEDIA_SENDFILE must be x-accel-redirect (nginx), x-sendfile (Apache) or empty."
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": PRIVATE_MEDIA_URL},
+    },
+    # Hashed names and gzip/Brotli copies are made by collectstatic, so only in production.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# WhiteNoise serves STATIC_ROOT as collected; in development the apps' folders, as they change.
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_ADD_HEADERS_FUNCTION = immutable_for_a_year
+# Source maps are fetched only by developer tools; compressing them doubles collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 # Uploaded pictures larger than this, or with more pixels, are refused before decoding.
 IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "20")) * 1_000_000
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
@@ -184,6 +224,24 @@ if FRONTEND_CACHE_BACKEND != "none" and not FRONTEND_CACHE_URL:
         f"FRONTEND_CACHE_URL is not set. The {FRONTEND_CACHE_BACKEND} purge backend needs the "
         "address of the cache, e.g. http://127.0.0.1:6081."
     )
+# Behind a TLS proxy: the header it sets on HTTPS requests, e.g. "X-Forwarded-Proto" (value
+# https) or "X-Forwarded-Ssl: on". Set it only if the proxy always sets or strips the header.
+if proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    header, _, secure_value = proxy_header.partition(":")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + header.strip().upper().replace("-", "_"),
+        secure_value.strip() or "https",
+    )
+# The public origin of every absolute URL in feeds, sitemaps, structured data and links
+# (stories.origin); unset, each request's own.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL:
+    site = urlsplit(SITE_URL)
+    if site.scheme not in {"http", "https"} or not site.hostname or site.path or site.query:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be an origin such as https://news.example, not {SITE_URL!r}."
+        )
+    CSRF_TRUSTED_ORIGINS.append(SITE_URL)
 
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

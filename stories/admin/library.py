@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from stories import workflow
 from stories.models import Person, Section, Source, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
@@ -37,7 +38,10 @@ class SourceAdmin(LockedOncePublishedMixin, NewsroomAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "affiliation"]
     fieldsets = [
-        (None, {"fields": ["kind", "name", "affiliation", "url", "document"]}),
+        (
+            None,
+            {"fields": ["kind", "name", "affiliation", "url", "document", "document_is_public"]},
+        ),
         ("Editor-only", {"fields": ["contact_details", "private_notes"]}),
     ]
 
@@ -47,6 +51,13 @@ class SourceAdmin(LockedOncePublishedMixin, NewsroomAdmin):
         if request.user.has_perm("stories.view_source_contacts"):
             return self.fieldsets
         return self.fieldsets[:1]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Putting a document before readers is a publishing decision.
+        readonly = super().get_readonly_fields(request, obj)
+        if workflow.can_publish(request.user):
+            return readonly
+        return [*readonly, "document_is_public"]
 
     def stories_showing(self, source):
         return Story.objects.filter(citations__source=source)
