@@ -15,10 +15,7 @@ from stories.models import PreviewLink, Story
 from tests.accounts import make_user
 from tests.factories import add_byline, make_person, make_public_story, make_section, make_story
 
-pytestmark = [
-    pytest.mark.varnish,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.varnish, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -28,7 +25,7 @@ def newsroom(db):
     story = make_public_story(section=section, headline="Commissioner resigns")
     add_byline(story, reporter)
     story.tags.add("IRS")
-    return {"section": section, "story": story, "editor": make_user("editor")}
+    return {"section": section, "story": story, "editor": make_user("superuser")}
 
 
 def cached(varnish, *paths):
