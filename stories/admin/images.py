@@ -3,14 +3,13 @@ import re
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from stories import workflow
 from stories.forms import ImageForm
-from stories.models import Byline, Image, Story
+from stories.models import Image, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
 
@@ -106,14 +105,7 @@ class ImageAdmin(LockedOncePublishedMixin, NewsroomAdmin):
         ]
 
     def stories_showing(self, image):
-        # As hero, inline in the body, or as the portrait of someone in a byline or among the
-        # people in the story.
-        return Story.objects.filter(
-            Q(hero_image=image)
-            | Q(body__contains=f'data-file="{image.pk}"')
-            | Q(pk__in=Byline.objects.filter(person__photo=image).values("story"))
-            | Q(people__photo=image)
-        )
+        return Story.objects.showing(image)
 
     @admin.display(description="picture")
     def preview(self, image):

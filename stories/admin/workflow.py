@@ -327,7 +327,7 @@ class StoryWorkflowAdmin(NewsroomAdmin):
                 "story": story,
                 "publish": story.published_at,
                 "publish_utc": _utc(story.published_at),
-                "embargo": story.embargo_until if story.embargo_until else None,
+                "embargo": story.embargo_until,
                 "embargo_utc": _utc(story.embargo_until),
                 "embargo_in_force": story.is_embargoed,
             }
