@@ -5,7 +5,8 @@ from django.db.models import F, Prefetch
 from django.forms.models import BaseInlineFormSet
 from taggit.managers import TaggableManager
 
-from stories.models import Byline, Citation, Correction, Revision, Story
+from stories import workflow
+from stories.models import Byline, Citation, Correction, Story
 from stories.search import search_stories
 
 from .base import BoundedDatesMixin, NewsroomAdmin
@@ -135,11 +136,6 @@ class StoryAdmin(StoryWorkflowAdmin):
             return super().get_search_results(request, queryset, search_term)
         return search_stories(queryset, search_term), False
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Correction)
 class CorrectionAdmin(NewsroomAdmin):
@@ -151,5 +147,4 @@ class CorrectionAdmin(NewsroomAdmin):
     autocomplete_fields = ["story"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        Revision.record(obj.story, request.user, summary="Correction edited")
+        workflow.save_correction(obj, by=request.user)

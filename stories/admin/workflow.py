@@ -1,6 +1,7 @@
 """What the story admin adds for editorial safety: roles, transitions, previews, revisions."""
 
 import datetime
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,13 +22,7 @@ from stories.models import (
     Revision,
     Story,
 )
-from stories.models.revisions import (
-    BASELINE_SUMMARY,
-    CONTENT_FIELDS,
-    PUBLICATION_FIELDS,
-    RestoreError,
-    restore_revision,
-)
+from stories.models.revisions import CONTENT_FIELDS, PUBLICATION_FIELDS
 from stories.previews import render_preview
 
 from .base import NewsroomAdmin, parse_id
@@ -50,17 +45,13 @@ BODY_EXTENSIONS = {
     "Image": True,
     "Caption": True,
 }
-# The status changes only through the workflow buttons, so that each change is deliberate,
-# permission-checked and recorded.
-WORKFLOW_FIELDS = ["status"]
-EDITOR_ONLY_FIELDS = ["published_at", "last_significant_update"]
 
 
 class StoryForm(forms.ModelForm):
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    # Set for each request by StoryWorkflowAdmin.get_form.
-    can_publish = False
+    # Who is saving: set for each request by StoryWorkflowAdmin.get_form.
+    user = None
 
     class Meta:
         model = Story
@@ -82,65 +73,37 @@ class StoryForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk:
             self.initial["base_revision"] = Revision.latest_id(self.instance)
 
-    def clean_embargo_until(self):
-        new = self.cleaned_data.get("embargo_until")
-        old = self.instance.embargo_until if self.instance.pk else None
-        if self.can_publish or old is None or old <= timezone.now():
-            return new
-        if new is None or new < old:
-            raise ValidationError(
-                "Only an editor can lift or shorten an embargo. Leave the time as it was, "
-                "or move it later."
-            )
-        return new
-
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk:
-            self.check_for_conflicting_changes()
+        base = (cleaned.get("base_revision") or 0) if self.instance.pk else None
+        try:
+            workflow.check_save(self.instance, cleaned, by=self.user, base_revision=base)
+        except workflow.EditConflict as conflict:
+            # Saving the same form again is the deliberate choice to replace their version.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("base_revision")] = conflict.latest.pk
+            raise ValidationError(conflict_message(conflict), code="conflict") from None
         return cleaned
 
-    def check_for_conflicting_changes(self):
-        """Refuse the save if the story was saved by anyone since this form was opened.
 
-        The story row stays locked until the admin's transaction ends, so a concurrent
-        save waits and then sees the revision this one records.
-        """
-        Story.objects.select_for_update().filter(pk=self.instance.pk).exists()
-        Revision.baseline(self.instance)
-        base = self.cleaned_data.get("base_revision") or 0
-        later = list(
-            Revision.objects.filter(story=self.instance, pk__gt=base)
-            .exclude(summary=BASELINE_SUMMARY)
-            .select_related("created_by")
-            .order_by("pk")
-        )
-        if not later:
-            return
-        latest = later[-1]
-        # Saving the same form again is the deliberate choice to replace their version.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("base_revision")] = latest.pk
-        changes = "; ".join(
-            f"{rev.author_name} changed {describe_changes(rev.changed_fields)} "
-            f"({rev.summary or 'saved'}) at "
-            f"{timezone.localtime(rev.created_at):%H:%M:%S on %b %-d, %Y %Z}"
-            for rev in later
-        )
-        compare = reverse("admin:stories_story_compare", args=[self.instance.pk])
-        compare += f"?a={base or Revision.objects.filter(story=self.instance).last().pk}"
-        compare += f"&b={latest.pk}"
-        raise ValidationError(
-            format_html(
-                "Your changes were not saved: this story changed after you opened it. {} "
-                "Your version is kept below. "
-                '<a href="{}" target="_blank" rel="noopener">Compare their changes '
-                "(opens in a new tab)</a>; to replace them with your version, save again.",
-                changes + ".",
-                compare,
-            ),
-            code="conflict",
-        )
+def conflict_message(conflict):
+    changes = "; ".join(
+        f"{rev.author_name} changed {describe_changes(rev.changed_fields)} "
+        f"({rev.summary or 'saved'}) at "
+        f"{timezone.localtime(rev.created_at):%H:%M:%S on %b %-d, %Y %Z}"
+        for rev in conflict.later
+    )
+    story = conflict.story
+    base = conflict.base or Revision.objects.filter(story=story).last().pk
+    compare = reverse("admin:stories_story_compare", args=[story.pk])
+    return format_html(
+        "Your changes were not saved: this story changed after you opened it. {} "
+        "Your version is kept below. "
+        '<a href="{}" target="_blank" rel="noopener">Compare their changes '
+        "(opens in a new tab)</a>; to replace them with your version, save again.",
+        changes + ".",
+        f"{compare}?a={base}&b={conflict.latest.pk}",
+    )
 
 
 def _utc(value):
@@ -169,10 +132,8 @@ class StoryWorkflowAdmin(NewsroomAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), *WORKFLOW_FIELDS]
-        if not workflow.can_publish(request.user):
-            readonly += EDITOR_ONLY_FIELDS
-        return readonly
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, *workflow.read_only_fields(request.user)]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -182,14 +143,21 @@ class StoryWorkflowAdmin(NewsroomAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.can_publish = workflow.can_publish(request.user)
+        form.user = request.user
         return form
 
-    # --- saving records a revision -----------------------------------------------------------
+    # --- saving goes through the workflow, which records a revision ---------------------------
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: save_related saves the story with what hangs off it, in one go."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        Revision.record(form.instance, request.user, summary="Edited" if change else "Created")
+        workflow.save_story(
+            form.instance,
+            by=request.user,
+            base_revision=(form.cleaned_data.get("base_revision") or 0) if change else None,
+            save_related=partial(super().save_related, request, form, formsets, change),
+        )
 
     # --- change page ---------------------------------------------------------------------
 
@@ -214,9 +182,7 @@ class StoryWorkflowAdmin(NewsroomAdmin):
             "scheduled": story.is_scheduled,
             "published_utc": _utc(story.published_at),
             "can_lift_embargo": editable and workflow.can_publish(user),
-            "can_correct": editable
-            and user.has_perm("stories.add_correction")
-            and story.status == Story.Status.PUBLISHED,
+            "can_correct": editable and workflow.can_correct(user, story),
             "others_editing": EditingPresence.others_editing(story, user) if editable else [],
             "preview_links": list(story.preview_links.active()) if editable else [],
             "status_changes": list(story.status_changes.select_related("changed_by")[:5]),
@@ -240,7 +206,7 @@ class StoryWorkflowAdmin(NewsroomAdmin):
         moved, refused = [], []
         for story in queryset:
             try:
-                workflow.apply_transition(story, name, request.user)
+                workflow.apply_transition(story, name, by=request.user)
                 moved.append(story)
             except (PermissionDenied, workflow.TransitionNotAllowed):
                 refused.append(story)
@@ -356,9 +322,9 @@ class StoryWorkflowAdmin(NewsroomAdmin):
             raise Http404("No such transition.")
         story = self.get_story(request, object_id, change=True)
         try:
-            story = workflow.apply_transition(story, name, request.user)
+            story = workflow.apply_transition(story, name, by=request.user)
         except workflow.TransitionNotAllowed as error:
-            messages.error(request, str(error))
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"“{story}” is now {story.get_status_display().lower()}.")
         return self.back_to(story)
@@ -368,9 +334,9 @@ class StoryWorkflowAdmin(NewsroomAdmin):
             return bad
         story = self.get_story(request, object_id, change=True)
         try:
-            workflow.lift_embargo(story, request.user)
+            workflow.lift_embargo(story, by=request.user)
         except workflow.TransitionNotAllowed as error:
-            messages.error(request, str(error))
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"The embargo on “{story}” is lifted.")
         return self.back_to(story)
@@ -450,29 +416,29 @@ class StoryWorkflowAdmin(NewsroomAdmin):
         if revision is None:
             raise Http404("No such revision of this story.")
         try:
-            restore_revision(revision, request.user)
-        except RestoreError as error:
-            messages.error(request, str(error))
+            workflow.restore(revision, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"Revision {revision.pk} is restored as a new revision.")
         return self.back_to(story)
 
     def correction_view(self, request, object_id):
         story = self.get_story(request, object_id, change=True)
-        if not request.user.has_perm("stories.add_correction"):
+        if not workflow.can_correct(request.user):
             raise PermissionDenied
-        if story.status != Story.Status.PUBLISHED:
-            messages.error(request, "Corrections are added to published stories only.")
-            return self.back_to(story)
         form = CorrectionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            correction = workflow.add_correction(
-                story, request.user, form.cleaned_data["kind"], form.cleaned_data["text"]
-            )
-            messages.success(
-                request,
-                f"{correction.get_kind_display()} added; readers now see the story as updated.",
-            )
+        try:
+            workflow.check_correctable(story)
+            if request.method == "POST" and form.is_valid():
+                correction = workflow.add_correction(story, by=request.user, **form.cleaned_data)
+                messages.success(
+                    request,
+                    f"{correction.get_kind_display()} added; readers now see the story as updated.",
+                )
+                return self.back_to(story)
+        except workflow.TransitionNotAllowed as error:
+            messages.error(request, " ".join(error.messages))
             return self.back_to(story)
         return self.render_admin(
             request,

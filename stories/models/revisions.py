@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -116,7 +117,7 @@ class Revision(models.Model):
         return self.created_by.get_full_name() or self.created_by.get_username()
 
 
-class RestoreError(Exception):
+class RestoreError(ValidationError):
     """A revision refers to things that no longer exist."""
 
 
@@ -125,7 +126,7 @@ def _foreign_keys(values, *names):
 
 
 @transaction.atomic
-def restore_revision(revision, user=None):
+def restore_revision(revision, user=None, *, note=""):
     """Bring the revision's content back into its story and record that as a new revision."""
     from stories.search import reindex_stories
 
@@ -178,7 +179,8 @@ def restore_revision(revision, user=None):
     # Bylines come back through bulk_create, which sends no signals: tell the search index.
     reindex_stories(Story.objects.filter(pk=story.pk))
     when = timezone.localtime(revision.created_at).strftime("%b %-d, %Y %H:%M")
-    return Revision.record(story, user, summary=f"Restored revision {revision.pk} of {when}")
+    summary = f"Restored revision {revision.pk} of {when}"
+    return Revision.record(story, user, summary=f"{summary} — {note}" if note else summary)
 
 
 def parse_snapshot_time(value):

@@ -187,8 +187,6 @@ class Story(KeepsOldSlugs):
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -248,12 +246,6 @@ class Story(KeepsOldSlugs):
                     f"before the story is published: {names}."
                 }
             )
-
-    def publish(self, at=None):
-        self.check_images_are_described()
-        self.status = self.Status.PUBLISHED
-        self.published_at = at or self.published_at or timezone.now()
-        self.save()
 
 
 class Byline(models.Model):
