@@ -19,7 +19,6 @@ from taggit.managers import TaggableManager
 
 from stories import workflow
 from stories.models import Byline, Citation, Correction, Revision, Story
-from stories.models.revisions import CONTENT_FIELDS, PUBLICATION_FIELDS
 from stories.search import search_stories
 
 from . import story_views
@@ -27,6 +26,8 @@ from .base import BoundedDatesMixin, NewsroomAdmin
 from .revisions import describe_changes
 from .tag_input import TagInputField
 
+# The story form's fields, in the groups the admin shows. A new field of the story is added
+# here, besides the model, its migration and the reader's template.
 FIELDSETS = [
     (None, {"fields": ["kicker", "headline", "dek", "slug", "body"]}),
     ("Placement", {"fields": ["section", "kind", "dateline", "tags", "hero_image"]}),
@@ -65,7 +66,7 @@ class StoryForm(forms.ModelForm):
 
     class Meta:
         model = Story
-        fields = [*CONTENT_FIELDS, *PUBLICATION_FIELDS, "tags", "people", "related_stories"]
+        fields = [name for _, options in FIELDSETS for name in options["fields"]]
         widgets = {
             "body": AdminProseEditorWidget(
                 config={"extensions": BODY_EXTENSIONS}, preset="configurable"

@@ -4,22 +4,17 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-# Fields copied back by a restore. The publication fields are recorded and compared too, but
-# only a workflow transition changes them, so that a restore can never publish, unpublish,
-# reschedule or lift an embargo.
-CONTENT_FIELDS = [
-    "kicker",
-    "headline",
-    "dek",
-    "slug",
-    "body",
-    "section",
-    "kind",
-    "dateline",
-    "hero_image",
-    "seo_headline",
-]
+from .stories import Story
+
 PUBLICATION_FIELDS = ["status", "published_at", "embargo_until", "last_significant_update"]
+# Fields copied back by a restore: every field of the story an editor fills in. The
+# publication fields are recorded and compared too, but only the workflow changes them, so
+# that a restore can never publish, unpublish, reschedule or lift an embargo.
+CONTENT_FIELDS = [
+    field.name
+    for field in Story._meta.concrete_fields
+    if field.editable and not field.primary_key and field.name not in PUBLICATION_FIELDS
+]
 RELATION_FIELDS = ["tags", "bylines", "citations", "people", "related_stories"]
 SNAPSHOT_KEYS = CONTENT_FIELDS + PUBLICATION_FIELDS + RELATION_FIELDS
 BASELINE_SUMMARY = "As found before the first recorded change"
@@ -38,7 +33,7 @@ CITATION_KEYS = [
 def take_snapshot(story) -> dict:
     """Every editable field of ``story`` as JSON-ready data, read fresh from the database."""
     from .sources import Citation
-    from .stories import Byline, Story
+    from .stories import Byline
 
     story = Story.objects.get(pk=story.pk)
     data = {}
@@ -134,7 +129,7 @@ def restore_revision(revision, user=None, *, note=""):
     from .people import Person
     from .sections import Section
     from .sources import Citation, Source
-    from .stories import Byline, Story
+    from .stories import Byline
 
     data = revision.snapshot
     story = Story.objects.select_for_update().get(pk=revision.story_id)
