@@ -125,7 +125,9 @@ class AtomMixin:
     feed_type = NewsAtomFeed
 
     def subtitle(self, obj):
-        return self._get_dynamic_attr("description", obj)
+        # Atom's subtitle is what RSS calls the description: a string or a method.
+        description = self.description
+        return description(obj) if callable(description) else description
 
 
 class LatestStoriesFeed(StoryFeed):

@@ -35,7 +35,7 @@ class Preview:
 def render_preview(request, story, *, shared=False):
     """The story on the public story template, marked as a preview, never cached or indexed."""
     story = Story.objects.for_story_page().get(pk=story.pk)
-    related = Story.objects.public().for_listing().filter(related_stories=story)
+    related = Story.objects.public().related_to(story)
     context = {"story": story, "related": related, "preview": Preview(story, shared)}
     response = render(request, "stories/story_detail.html", context)
     add_never_cache_headers(response)

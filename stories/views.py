@@ -98,7 +98,7 @@ def story_detail(request, year, month, day, slug):
         return redirect(story, permanent=True)
     context = {
         "story": story,
-        "related": Story.objects.public().filter(related_stories=story).select_related("section"),
+        "related": Story.objects.public().related_to(story),
         "article_data": structured_data.news_article(request, story),
     }
     return render(request, "stories/story_detail.html", context)

@@ -23,7 +23,6 @@ import caching
 from caching import store
 from stories import workflow
 from stories.models import Page, PreviewLink, Revision, SlugHistory, Story, Tag
-from stories.models.revisions import restore_revision
 from stories.tagging import merge_tags, undo_merge
 from tests.accounts import make_user
 from tests.factories import (
@@ -229,7 +228,7 @@ class PageCacheTests(CachedPages, TestCase):
         add_byline(draft, self.reporter)
         draft.tags.add("IRS")
         self.cache(*self.pages_of(self.story))
-        workflow.apply_transition(draft, "publish", self.editor)
+        workflow.publish(draft, by=self.editor)
         draft.refresh_from_db()
         for url in self.pages_of(draft):
             with self.subTest(url):
@@ -241,7 +240,7 @@ class PageCacheTests(CachedPages, TestCase):
     def test_an_edit_to_a_live_story_is_on_the_next_request(self):
         self.cache(*self.pages_of(self.story))
         self.story.headline = "Commissioner quits over data deal"
-        self.story.save()
+        workflow.save_story(self.story, by=self.editor)
         for url in self.pages_of(self.story)[:-2]:
             with self.subTest(url):
                 assert "Commissioner quits over data deal" in self.fresh(url).text
@@ -249,7 +248,9 @@ class PageCacheTests(CachedPages, TestCase):
     def test_a_correction_appears_on_the_story_the_corrections_page_and_feeds(self):
         urls = [self.story.get_absolute_url(), "/corrections/", "/corrections/rss/", "/rss/"]
         self.cache(*urls)
-        workflow.add_correction(self.story, self.editor, "correction", "We misdated the letter.")
+        workflow.add_correction(
+            self.story, by=self.editor, kind="correction", text="We misdated the letter."
+        )
         for url in urls[:3]:
             with self.subTest(url):
                 assert "We misdated the letter." in self.fresh(url).text
@@ -258,7 +259,7 @@ class PageCacheTests(CachedPages, TestCase):
     def test_unpublishing_removes_the_story_from_every_page_feed_and_sitemap(self):
         pages = self.pages_of(self.story)
         self.cache(*pages)
-        workflow.apply_transition(self.story, "unpublish", self.editor)
+        workflow.unpublish(self.story, by=self.editor)
         assert self.fresh(self.story.get_absolute_url()).status_code == 404
         for url in ["/", "/section/money/", "/rss/", "/section/money/rss/", "/atom/"]:
             with self.subTest(url):
@@ -346,7 +347,7 @@ class PageCacheTests(CachedPages, TestCase):
         old_url = self.story.get_absolute_url()
         self.cache(old_url, "/")
         self.story.slug = "commissioner-quits"
-        self.story.save()
+        workflow.save_story(self.story, by=self.editor)
         assert SlugHistory.objects.filter(slug="commissioner-resigns").exists()
         moved = self.fresh(old_url)
         assert moved.status_code == 301
@@ -364,7 +365,7 @@ class PageCacheTests(CachedPages, TestCase):
         self.story.headline = "A later headline"
         self.story.save()
         self.cache(self.story.get_absolute_url())
-        restore_revision(first, self.editor)
+        workflow.restore(first, by=self.editor)
         assert "Commissioner resigns" in self.fresh(self.story.get_absolute_url()).text
 
     def test_a_related_story_appears_on_both_pages(self):
@@ -405,7 +406,7 @@ class PageCacheTests(CachedPages, TestCase):
         self.cache("/", "/rss/")
         soon = timezone.now() + timedelta(seconds=1.5)
         draft = make_story(section=self.section, headline="Set for the morning", published_at=soon)
-        workflow.apply_transition(draft, "publish", self.editor)
+        workflow.publish(draft, by=self.editor)
         for url in ["/", "/rss/"]:
             response = self.fresh(url)
             assert "Set for the morning" not in response.text
@@ -429,7 +430,7 @@ class PageCacheTests(CachedPages, TestCase):
         time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.1)
         assert "Embargoed audit" in self.fresh("/").text
         self.cache("/")
-        workflow.lift_embargo(later, self.editor)
+        workflow.lift_embargo(later, by=self.editor)
         assert "Second embargoed audit" in self.fresh("/").text
         assert held.pk != later.pk
 
@@ -510,7 +511,7 @@ class UnreachableCacheTests(CachedPages, TestCase):
                 assert response.status_code == 200
                 assert "Still readable" in response.text
             story = make_public_story(headline="Published during the outage")
-            workflow.apply_transition(story, "unpublish", editor)
+            workflow.unpublish(story, by=editor)
         failures = [r for r in logged.records if "unreachable" in r.getMessage()]
         assert len(failures) == 1
         assert store.backend._purge_lost

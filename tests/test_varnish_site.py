@@ -50,7 +50,7 @@ def test_a_published_story_appears_on_every_page_behind_varnish(varnish, newsroo
     add_byline(draft, newsroom["story"].bylines.get().person)
     draft.tags.add("IRS")
     cached(varnish, *LISTS, "/sitemap-stories.xml")
-    workflow.apply_transition(draft, "publish", newsroom["editor"])
+    workflow.publish(draft, by=newsroom["editor"])
     draft.refresh_from_db()
     for path in LISTS:
         assert "Acting commissioner named" in fresh(varnish, path).body, path
@@ -62,7 +62,7 @@ def test_an_edit_is_visible_on_the_next_request_after_the_save(varnish, newsroom
     story = newsroom["story"]
     cached(varnish, story.get_absolute_url(), "/", "/rss/")
     story.headline = "Commissioner quits over data deal"
-    story.save()
+    workflow.save_story(story, by=newsroom["editor"])
     for path in [story.get_absolute_url(), "/", "/rss/"]:
         assert "Commissioner quits over data deal" in fresh(varnish, path).body, path
 
@@ -71,7 +71,9 @@ def test_a_correction_reaches_the_story_the_corrections_page_and_the_feeds(varni
     story = newsroom["story"]
     paths = [story.get_absolute_url(), "/corrections/", "/corrections/rss/", "/corrections/atom/"]
     cached(varnish, *paths)
-    workflow.add_correction(story, newsroom["editor"], "correction", "We misdated the letter.")
+    workflow.add_correction(
+        story, by=newsroom["editor"], kind="correction", text="We misdated the letter."
+    )
     for path in paths:
         assert "We misdated the letter." in fresh(varnish, path).body, path
 
@@ -80,13 +82,13 @@ def test_an_unpublished_story_disappears_from_its_page_cards_feeds_and_sitemap(v
     story = newsroom["story"]
     url = story.get_absolute_url()
     cached(varnish, url, *LISTS, "/sitemap-stories.xml")
-    workflow.apply_transition(story, "unpublish", newsroom["editor"])
+    workflow.unpublish(story, by=newsroom["editor"])
     assert fresh(varnish, url).status == 404
     for path in LISTS:
         assert "Commissioner resigns" not in varnish.get(path).body, path
     assert url not in varnish.get("/sitemap-stories.xml").body
     # The 404 is not kept either: republishing shows the story at once.
-    workflow.apply_transition(story, "publish", newsroom["editor"])
+    workflow.publish(story, by=newsroom["editor"])
     assert varnish.get(url).status == 200
 
 
@@ -95,7 +97,7 @@ def test_a_scheduled_story_appears_at_its_time(varnish, newsroom):
     scheduled = make_story(
         section=newsroom["section"], headline="Letter released at dawn", published_at=soon
     )
-    workflow.apply_transition(scheduled, "publish", newsroom["editor"])
+    workflow.publish(scheduled, by=newsroom["editor"])
     assert Story.objects.get(pk=scheduled.pk).is_scheduled
     cached(varnish, "/", "/rss/")
     assert "Letter released at dawn" not in varnish.get("/").body
