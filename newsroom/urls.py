@@ -6,6 +6,8 @@ from django.urls import include, path
 from stories.urls import sitemap_urls
 
 urlpatterns = [
+    path("admin/two-step/passkeys/", include("django_otp_webauthn.urls")),
+    path("admin/two-step/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     *sitemap_urls,
     path("", include("stories.urls")),
