@@ -3,6 +3,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from tests import commits
+from tests.signin import force_login_gives_second_factor  # noqa: F401  (an autouse fixture)
 
 
 @pytest.fixture(autouse=True, scope="session")
