@@ -330,6 +330,22 @@ class EnrolmentTests(TestCase):
         assert self.client.post(remove).status_code == 404
         assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
+    def test_an_administrator_resets_a_lost_second_factor_by_deleting_the_devices(self):
+        _, _, device = self.enrol()
+        chief = Client()
+        chief.force_login(make_user("superuser", "chief"))
+        for model in ("otp_totp_totpdevice", "otp_static_staticdevice"):
+            assert chief.get(reverse(f"admin:{model}_changelist")).status_code == 200
+        passkeys = reverse("admin:django_otp_webauthn_webauthncredential_changelist")
+        assert chief.get(passkeys).status_code == 200
+        delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+        assert chief.post(delete, {"post": "yes"}).status_code == 302
+        client = Client()
+        sign_in(client, "editor")
+        assert client.get(ADMIN)["Location"].startswith(VERIFY)  # the recovery codes remain
+        StaticDevice.objects.filter(user=self.editor).delete()
+        assert client.get(ADMIN)["Location"].startswith(TWO_STEP)
+
     def test_a_reporter_may_enrol_without_being_asked(self):
         client = Client()
         sign_in(client, "reporter")
