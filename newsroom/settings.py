@@ -5,6 +5,7 @@ Development and test defaults are safe; values that only production can supply
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -118,9 +119,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Common passwords in disguise (P@ssw0rd!) and the newsroom's own name plus a year.
+    {"NAME": "accounts.passwords.GuessablePasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -242,6 +248,62 @@ if SITE_URL:
             f"SITE_URL must be an origin such as https://news.example, not {SITE_URL!r}."
         )
     CSRF_TRUSTED_ORIGINS.append(SITE_URL)
+# Staff sign-in (accounts/, README "Staff sign-in"): lockout of repeated failures, a second
+# factor for editors and superusers, an idle timeout.
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
+    "accounts",
+]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    # Last, as django-axes requires: it turns a locked-out attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+# The lockout is checked first, so that a locked-out attempt never reaches the password hasher.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+# Either the account or the address reaching the limit locks it out for the cool-off period.
+# Success resets nothing (one's own account cannot clear an address's failures), and attempts
+# made while locked out are not recorded: they cost no write and do not prolong the lockout.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Signing in is complete only after a second factor for superusers and holders of these.
+SIGNIN_SECOND_FACTOR_PERMISSIONS = [
+    "stories.publish_story",
+    "stories.view_source_contacts",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.change_group",
+    "auth.change_permission",
+]
+OTP_TOTP_ISSUER = NEWSROOM_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys belong to one domain: the first of ALLOWED_HOSTS unless WEBAUTHN_RP_ID says otherwise.
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or (
+    "localhost" if DEBUG else ALLOWED_HOSTS[0].lstrip(".")
+)
+OTP_WEBAUTHN_RP_NAME = NEWSROOM_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or (
+    ["http://localhost:8000"] if DEBUG else [f"https://{OTP_WEBAUTHN_RP_ID}"]
+)
+# A passkey is a second factor here, after the password and its lockout, never instead of them.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Idle timeout: each request of a signed-in person moves the expiry on; readers get no session.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

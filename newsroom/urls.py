@@ -6,6 +6,8 @@ from stories import files
 from stories.urls import sitemap_urls
 
 urlpatterns = [
+    path("admin/two-step/passkeys/", include("django_otp_webauthn.urls")),
+    path("admin/two-step/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", files.media, name="media"),
     path(

@@ -6,6 +6,7 @@ from django.test import override_settings
 
 from stories.models import Source
 from tests import commits
+from tests.signin import force_login_gives_second_factor  # noqa: F401  (an autouse fixture)
 from tests.varnish import varnish, varnish_server  # noqa: F401  (fixtures for every test)
 
 commits.install()

@@ -93,7 +93,7 @@ def test_an_unpublished_story_disappears_from_its_page_cards_feeds_and_sitemap(v
 
 
 def test_a_scheduled_story_appears_at_its_time(varnish, newsroom):
-    soon = timezone.now() + timedelta(seconds=2)
+    soon = timezone.now() + timedelta(seconds=3)
     scheduled = make_story(
         section=newsroom["section"], headline="Letter released at dawn", published_at=soon
     )
