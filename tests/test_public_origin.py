@@ -111,7 +111,7 @@ class PublicOriginTests(TestCase):
             **REQUEST,
         )
         assert response.status_code == 302
-        assert response["Location"] == "/accounts/profile/"
+        assert response["Location"] == "/admin/"  # signed in: the CSRF check passed
 
 
 class RequestOriginTests(TestCase):
