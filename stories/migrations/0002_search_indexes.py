@@ -1,10 +1,15 @@
-import django.contrib.postgres.search
-import django.db.models.deletion
-from django.db import migrations, models
+"""Full-text search and trigram indexes: structures each database builds its own way.
 
-# Each database gets its own full-text structure; the other database skips it.
-# On SQLite, triggers copy every write to stories_searchentry into the FTS5 table. A later
-# migration that rebuilds stories_searchentry on SQLite drops them and must recreate them.
+PostgreSQL gets the pg_trgm extension, GIN indexes for full-text matching and for the
+trigram similarity behind duplicate-tag and spelling suggestions, and a storage layout
+for the search vectors. SQLite gets an FTS5 table that triggers keep in step with
+stories_searchentry; a later migration that rebuilds that table on SQLite drops the
+triggers and must recreate them.
+"""
+
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+
 POSTGRESQL = [
     # Keep the vectors compressed in the row and move the body (read only for snippets)
     # out of it: matching and ranking then skip TOAST lookups, and the planner sees the
@@ -53,40 +58,38 @@ SQLITE = [
         "DROP TRIGGER IF EXISTS stories_search_fts_update",
     ),
 ]
+
+
+# Trigram indexes for suggestions: tag names, public headlines and people's names.
+TRIGRAM_INDEXES = [
+    ("stories_tag_name_trigram", "stories_tag", "name"),
+    ("stories_searchentry_headline_trigram", "stories_searchentry", "headline"),
+    ("stories_person_name_trigram", "stories_person", "name"),
+]
+POSTGRESQL += [
+    (
+        f"CREATE INDEX {name} ON {table} USING gin ({column} gin_trgm_ops)",
+        f"DROP INDEX IF EXISTS {name}",
+    )
+    for name, table, column in TRIGRAM_INDEXES
+]
 STATEMENTS = {"postgresql": POSTGRESQL, "sqlite": SQLITE}
 
 
-def create_full_text_index(apps, schema_editor):
+def create_indexes(apps, schema_editor):
     for forward, _ in STATEMENTS.get(schema_editor.connection.vendor, []):
         schema_editor.execute(forward)
 
 
-def drop_full_text_index(apps, schema_editor):
+def drop_indexes(apps, schema_editor):
     for _, backward in reversed(STATEMENTS.get(schema_editor.connection.vendor, [])):
         schema_editor.execute(backward)
 
 
 class Migration(migrations.Migration):
-
-    dependencies = [
-        ('stories', '0008_editors_manage_tags_and_pages'),
-    ]
+    dependencies = [("stories", "0001_initial")]
 
     operations = [
-        migrations.CreateModel(
-            name='SearchEntry',
-            fields=[
-                ('story', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='stories.story')),
-                ('headline', models.TextField()),
-                ('dek', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True, help_text='The body as plain text.')),
-                ('keywords', models.TextField(blank=True, help_text="Tag names and people's names.")),
-                ('vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('rank_vector', django.contrib.postgres.search.SearchVectorField(editable=False, help_text='Headline, dek and names only: cheap to rank.', null=True)),
-            ],
-            options={
-                'verbose_name_plural': 'search entries',
-            },
-        ),
-        migrations.RunPython(create_full_text_index, drop_full_text_index, elidable=False),
+        TrigramExtension(),  # PostgreSQL only; other databases skip it
+        migrations.RunPython(create_indexes, drop_indexes, elidable=False),
     ]
