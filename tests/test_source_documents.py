@@ -2,12 +2,9 @@
 to the newsroom always, to readers only when it is public and cited by name in a public story,
 and always as a download."""
 
-import importlib
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
@@ -170,27 +167,3 @@ class SendfileTests(TestCase):
         response = self.client.get(self.source.document_url)
         assert response.status_code == 404
         assert "X-Accel-Redirect" not in response
-
-
-class MigrationTests(TestCase):
-    """``0013_source_documents_private_storage`` on a site with documents in the media root."""
-
-    migration = importlib.import_module("stories.migrations.0013_source_documents_private_storage")
-
-    def test_documents_move_out_of_the_media_root_and_cited_ones_stay_public(self):
-        names = {}
-        for key, anonymous in [("named", False), ("anonymous", True), ("uncited", None)]:
-            name = default_storage.save(f"documents/{key}.pdf", ContentFile(PDF))
-            source = make_source(kind=Source.Kind.DOCUMENT, document=name)
-            if anonymous is not None:
-                cite(make_public_story(), source, is_anonymous=anonymous, public_description="x")
-            names[key] = (source, name)
-
-        self.migration.documents_to_private_storage(apps, schema_editor=None)
-
-        for key, (source, name) in names.items():
-            with self.subTest(key=key):
-                assert not default_storage.exists(name)
-                assert storages["private"].open(name).read() == PDF
-                source.refresh_from_db()
-                assert source.document_is_public is (key == "named")
