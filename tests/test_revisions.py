@@ -9,12 +9,8 @@ from django.utils import timezone
 
 from stories import workflow
 from stories.models import Byline, Citation, Image, Revision, Story
-from stories.models.revisions import (
-    CONTENT_FIELDS,
-    RELATION_FIELDS,
-    restore_revision,
-    take_snapshot,
-)
+from stories.models.revisions import CONTENT_FIELDS, RELATION_FIELDS, take_snapshot
+from stories.revisions import restore_revision
 from stories.search import search_stories
 from tests.accounts import make_user, story_post_data
 from tests.factories import add_byline, cite, make_person, make_section, make_source, make_story

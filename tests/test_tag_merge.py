@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from stories.models import Revision, SlugHistory, Story, Tag, TagAlias, TaggedStory, TagMerge
-from stories.models.revisions import restore_revision
+from stories.revisions import restore_revision
 from stories.search import search_stories
 from stories.tagging import (
     CannotUndo,

@@ -25,10 +25,9 @@ from stories.models.revisions import (
     BASELINE_SUMMARY,
     CONTENT_FIELDS,
     PUBLICATION_FIELDS,
-    RestoreError,
-    restore_revision,
 )
 from stories.previews import render_preview
+from stories.revisions import RestoreError, restore_revision
 
 from .base import NewsroomAdmin, parse_id
 from .revisions import describe_changes, diff_rows
