@@ -2,6 +2,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -124,8 +125,7 @@ class Image(models.Model):
 
     def clean(self):
         if not self.alt_text.strip() and self.pk:
-            from .stories import Story
-
+            Story = apps.get_model("stories", "Story")
             used = models.Q(hero_image=self) | models.Q(body__contains=f'data-file="{self.pk}"')
             published = Story.objects.filter(used, status=Story.Status.PUBLISHED)
             if published.exists():
