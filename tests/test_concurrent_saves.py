@@ -4,7 +4,7 @@ import threading
 import unittest
 
 from django.db import connection
-from django.test import Client, TransactionTestCase, override_settings
+from django.test import Client, TransactionTestCase
 from django.urls import reverse
 
 from stories.models import Revision, Story
@@ -13,7 +13,6 @@ from tests.factories import make_story
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "needs concurrent writers")
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class ConcurrentSaveTests(TransactionTestCase):
     serialized_rollback = True  # keep the Reporter and Editor groups for later tests
 

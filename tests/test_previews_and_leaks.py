@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.core import signing
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +12,6 @@ from stories.models.workflow import PREVIEW_SALT
 from tests.accounts import make_user
 from tests.factories import add_byline, hidden_stories, make_person, make_public_story
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CANARY = "LEAKCANARY"
 
 
@@ -20,7 +19,6 @@ def admin_url(name, *args):
     return reverse(f"admin:stories_story_{name}", args=args)
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class PreviewTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -116,7 +114,6 @@ class PreviewTests(TestCase):
         assert self.client.get(link.get_absolute_url()).status_code == 404
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class NoLeakTests(TestCase):
     """Every hidden state, on every public address, before and after editors looked at it."""
 

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,8 +14,6 @@ from stories.revisions import restore_revision
 from stories.search import search_stories
 from tests.accounts import make_user, story_post_data
 from tests.factories import add_byline, cite, make_person, make_section, make_source, make_story
-
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def admin_url(name, *args):
@@ -56,7 +54,6 @@ def fully_filled_story(tag_prefix, kind=Story.Kind.ANALYSIS):
     return story
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class RevisionRecordTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -116,7 +113,6 @@ class RevisionRecordTests(TestCase):
         assert self.client.get(url, {"a": other.pk, "b": other.pk}).status_code == 404
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class RestoreTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -191,7 +187,6 @@ class RestoreTests(TestCase):
         assert "cannot be restored: a person has since been deleted" in response.text
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class ConflictTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -1,7 +1,7 @@
 """The body is edited with a rich-text editor that offers only what the sanitizer keeps."""
 
 from django.contrib.staticfiles import finders
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
@@ -37,7 +37,6 @@ class EditorConfigurationTests(TestCase):
         assert not {"table", "span", "h1", "code"} & allowed
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class EditorInTheAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):

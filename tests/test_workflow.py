@@ -16,14 +16,12 @@ from tests.accounts import make_user, story_post_data
 from tests.factories import make_public_story, make_story
 
 Status = Story.Status
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def admin_url(name, *args):
     return reverse(f"admin:stories_story_{name}", args=args)
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class TransitionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -94,7 +92,7 @@ class TransitionTests(TestCase):
         assert Story.objects.get(pk=story.pk).status == Status.IN_REVIEW
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER, TIME_ZONE="America/New_York")
+@override_settings(TIME_ZONE="America/New_York")
 class ScheduleAndEmbargoDisplayTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -162,7 +160,6 @@ class ScheduleAndEmbargoDisplayTests(TestCase):
         assert latest.created_by == self.editor
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class CorrectionActionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -204,7 +201,6 @@ class CorrectionActionTests(TestCase):
         assert not Correction.objects.filter(story=story).exists()
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class QueryBudgetTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -110,13 +110,6 @@ def migrated_data(django_db_serialized_rollback):
     """
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Signing in through the real login form hashes each password; the production hasher is
-    # deliberately slow, which only slows the journeys down here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def new_page(browser, live_server):
     """Open pages in fresh, self-contained contexts: ``new_page(width=375)``.
