@@ -8,8 +8,8 @@ from django.test import Client, TransactionTestCase
 from django.urls import reverse
 
 from stories.models import Revision, Story
-from tests.accounts import make_user, story_post_data
-from tests.factories import make_story
+from tests.helpers.accounts import make_user, story_post_data
+from tests.helpers.factories import make_story
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "needs concurrent writers")

@@ -4,12 +4,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from stories.models import Citation, Person, Source, Story, Tag
-
-
-def load_demo():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+from tests.helpers.demo import load_demo
 
 
 class DemoCoverageTests(TestCase):

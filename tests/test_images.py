@@ -15,9 +15,9 @@ from PIL import ImageCms, PngImagePlugin
 
 from stories.forms import ImageForm
 from stories.models import Image, Story
-from tests.factories import make_person, make_public_story, make_story
-from tests.pictures import TemporaryMedia, make_image, picture_bytes, png_header, upload
-from tests.test_demo import load_demo
+from tests.helpers.demo import load_demo
+from tests.helpers.factories import make_person, make_public_story, make_story
+from tests.helpers.pictures import TemporaryMedia, make_image, picture_bytes, png_header, upload
 
 GPS = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 0.0)}
 XMP = (

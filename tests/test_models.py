@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase, override_settings
 
 from stories.models import Citation, Correction, Person, Story
-from tests.factories import (
+from tests.helpers.factories import (
     add_byline,
     cite,
     make_person,

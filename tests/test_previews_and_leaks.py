@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from stories.models import PreviewLink, Story
 from stories.models.workflow import PREVIEW_SALT
-from tests.accounts import make_user
-from tests.factories import add_byline, hidden_stories, make_person, make_public_story
+from tests.helpers.accounts import make_user
+from tests.helpers.factories import add_byline, hidden_stories, make_person, make_public_story
 
 CANARY = "LEAKCANARY"
 

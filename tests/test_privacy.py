@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 from django.test import TestCase
 
 from stories.models import Correction, Person, Source, Story
-from tests.factories import add_byline, cite, hidden_stories, make_person, make_source
-from tests.reader_data import make_image
-from tests.test_demo import load_demo
+from tests.helpers.demo import load_demo
+from tests.helpers.factories import add_byline, cite, hidden_stories, make_person, make_source
+from tests.helpers.reader_data import make_image
 
 CANARY = "Zqxcanary"
 LINK = re.compile(r'(?:href="|<loc>|<link>|"url": "|"@id": ")(?:http://testserver)?(/[^"<#\s]*)')

@@ -12,8 +12,15 @@ from stories.models import Byline, Citation, Image, Revision, Story
 from stories.models.revisions import CONTENT_FIELDS, RELATION_FIELDS, take_snapshot
 from stories.revisions import restore_revision
 from stories.search import search_stories
-from tests.accounts import make_user, story_post_data
-from tests.factories import add_byline, cite, make_person, make_section, make_source, make_story
+from tests.helpers.accounts import make_user, story_post_data
+from tests.helpers.factories import (
+    add_byline,
+    cite,
+    make_person,
+    make_section,
+    make_source,
+    make_story,
+)
 
 
 def admin_url(name, *args):

@@ -8,8 +8,8 @@ from django_prose_editor.config import allowlist_from_extensions, expand_extensi
 from stories.admin.workflow import BODY_EXTENSIONS
 from stories.models import Story
 from stories.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_CLASSES, ALLOWED_TAGS
-from tests.accounts import make_user, story_post_data
-from tests.factories import make_story
+from tests.helpers.accounts import make_user, story_post_data
+from tests.helpers.factories import make_story
 
 
 class EditorConfigurationTests(TestCase):

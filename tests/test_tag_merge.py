@@ -20,7 +20,7 @@ from stories.tagging import (
     plan_merge,
     undo_merge,
 )
-from tests.factories import hidden_stories, make_public_story, make_story
+from tests.helpers.factories import hidden_stories, make_public_story, make_story
 
 
 def taggings():

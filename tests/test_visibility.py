@@ -4,7 +4,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from stories.models import Story
-from tests.factories import hidden_stories, make_public_story
+from tests.helpers.factories import hidden_stories, make_public_story
 
 
 class PublicRuleTests(TestCase):

@@ -12,8 +12,8 @@ from django.utils import timezone
 from stories import workflow
 from stories.models import Correction, Revision, StatusChange, Story
 from stories.models.revisions import BASELINE_SUMMARY
-from tests.accounts import make_user, story_post_data
-from tests.factories import make_public_story, make_story
+from tests.helpers.accounts import make_user, story_post_data
+from tests.helpers.factories import make_public_story, make_story
 
 Status = Story.Status
 
