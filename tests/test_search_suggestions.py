@@ -45,6 +45,7 @@ class DidYouMeanTests(TestCase):
             with self.subTest(text=text):
                 assert suggestion_for(text) is None
                 page = self.client.get(SEARCH, {"q": text})
+                assert page.status_code == 200
                 assert page.context["suggestion"] is None
                 assert "Did you mean" not in page.text
 
