@@ -23,11 +23,12 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Tests run in parallel, one worker per core; the browser journeys stay together in one worker.
+# Tests run in parallel, one worker per core; each test class (so its setUpTestData) and each
+# module of plain test functions stays in one worker.
 TEST_WORKERS ?= auto
 
 test: install browser-tools
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 browser-tools: $(vnu_jar)
 

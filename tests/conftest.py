@@ -20,14 +20,6 @@ django.setup()
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def pytest_collection_modifyitems(items):
-    # Run in parallel (make test passes -n auto --dist loadgroup), the browser journeys share
-    # one worker and so one Chromium, instead of starting a browser in every worker.
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(autouse=True, scope="session")
 def temporary_media_root(tmp_path_factory):
     """No test writes into the project's media folder, whatever it uploads or loads."""
