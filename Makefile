@@ -39,8 +39,12 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput; \
 	exec $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi
 
+# Tests run in parallel, one worker per core; each test class (so its setUpTestData) and each
+# module of plain test functions stays in one worker.
+TEST_WORKERS ?= auto
+
 test: install browser-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 browser-tools: $(vnu_jar)
 

@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Correction, Revision, StatusChange, Story
-from .models.revisions import BASELINE_SUMMARY, restore_revision
+from .models.revisions import BASELINE_SUMMARY
+from .revisions import restore_revision
 
 Status = Story.Status
 PUBLISH_PERMISSION = "stories.publish_story"

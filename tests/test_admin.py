@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from stories.models import Correction, Image, Story, Tag, TagMerge
 from stories.tagging import merge_tags
-from tests.accounts import story_post_data
-from tests.factories import (
+from tests.helpers.accounts import story_post_data
+from tests.helpers.demo import load_demo
+from tests.helpers.factories import (
     add_byline,
     cite,
     make_person,
@@ -16,7 +17,6 @@ from tests.factories import (
     make_section,
     make_story,
 )
-from tests.test_demo import load_demo
 
 STORIES_MODELS = [m for m in admin.site._registry if m._meta.app_label == "stories"]
 # Records the admin lists but nobody adds by hand.

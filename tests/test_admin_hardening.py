@@ -11,8 +11,8 @@ from stories import workflow
 from stories.admin.base import EDITOR_ONLY_FIELDS
 from stories.models import Correction, Revision, Source, Story, Tag
 from stories.tagging import merge_tags
-from tests.accounts import make_user, story_post_data
-from tests.factories import (
+from tests.helpers.accounts import make_user, story_post_data
+from tests.helpers.factories import (
     add_byline,
     cite,
     make_person,
@@ -20,7 +20,7 @@ from tests.factories import (
     make_source,
     make_story,
 )
-from tests.pictures import make_image
+from tests.helpers.pictures import make_image
 
 HUGE = "99999999999999999999999"
 BAD_IDS = [HUGE, "9223372036854775808", "-1", "0", "abc", "1\x00", "²", ""]

@@ -9,7 +9,13 @@ from django.test import TestCase
 from stories import changes
 from stories.models import Byline, Story
 from stories.search import search_stories
-from tests.factories import add_byline, make_person, make_public_story, make_section, make_story
+from tests.helpers.factories import (
+    add_byline,
+    make_person,
+    make_public_story,
+    make_section,
+    make_story,
+)
 
 
 class Recorder:

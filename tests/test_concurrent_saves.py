@@ -4,16 +4,15 @@ import threading
 import unittest
 
 from django.db import connection
-from django.test import Client, TransactionTestCase, override_settings
+from django.test import Client, TransactionTestCase
 from django.urls import reverse
 
 from stories.models import Revision, Story
-from tests.accounts import make_user, story_post_data
-from tests.factories import make_story
+from tests.helpers.accounts import make_user, story_post_data
+from tests.helpers.factories import make_story
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "needs concurrent writers")
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class ConcurrentSaveTests(TransactionTestCase):
     serialized_rollback = True  # keep the Reporter and Editor groups for later tests
 

@@ -6,9 +6,9 @@ import feedparser
 from django.test import TestCase, override_settings
 
 from stories.models import Byline, Correction, Story
-from tests.factories import add_byline, make_person, make_public_story, make_section
-from tests.reader_data import make_image, stories_in
-from tests.test_demo import load_demo
+from tests.helpers.demo import load_demo
+from tests.helpers.factories import add_byline, make_person, make_public_story, make_section
+from tests.helpers.reader_data import make_image, stories_in
 
 MEDIA_ROOT = tempfile.mkdtemp()
 

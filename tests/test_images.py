@@ -16,9 +16,9 @@ from PIL import ImageCms, PngImagePlugin
 from stories import workflow
 from stories.forms import ImageForm
 from stories.models import Image, Story
-from tests.factories import make_person, make_public_story, make_story
-from tests.pictures import TemporaryMedia, make_image, picture_bytes, png_header, upload
-from tests.test_demo import load_demo
+from tests.helpers.demo import load_demo, run_demo_loader
+from tests.helpers.factories import make_person, make_public_story, make_story
+from tests.helpers.pictures import TemporaryMedia, make_image, picture_bytes, png_header, upload
 
 GPS = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 0.0)}
 XMP = (
@@ -527,6 +527,6 @@ class DemoPictureTests(TemporaryMedia, TestCase):
     def test_loading_the_demo_again_adds_no_second_picture(self):
         load_demo()
         pictures = set(Image.objects.values_list("pk", "file"))
-        load_demo()
+        run_demo_loader()
         assert len(pictures) == 2  # the main story's hero and the explainer's diagram
         assert set(Image.objects.values_list("pk", "file")) == pictures

@@ -10,8 +10,8 @@ from django.urls import reverse
 from stories import workflow
 from stories.models import Story
 from stories.sanitize import clean_html
-from tests.factories import make_public_story, make_story
-from tests.pictures import TemporaryMedia, make_image, picture_bytes
+from tests.helpers.factories import make_public_story, make_story
+from tests.helpers.pictures import TemporaryMedia, make_image, picture_bytes
 
 
 def figure(image, caption="", alt=None):

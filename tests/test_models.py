@@ -7,8 +7,8 @@ from django.test import TestCase, override_settings
 
 from stories import workflow
 from stories.models import Citation, Correction, Person, Story
-from tests.accounts import make_user
-from tests.factories import (
+from tests.helpers.accounts import make_user
+from tests.helpers.factories import (
     add_byline,
     cite,
     make_person,

@@ -24,8 +24,8 @@ from caching import store
 from stories import workflow
 from stories.models import Page, PreviewLink, Revision, SlugHistory, Story, Tag
 from stories.tagging import merge_tags, undo_merge
-from tests.accounts import make_user
-from tests.factories import (
+from tests.helpers.accounts import make_user
+from tests.helpers.factories import (
     add_byline,
     cite,
     make_person,
@@ -34,7 +34,7 @@ from tests.factories import (
     make_source,
     make_story,
 )
-from tests.reader_data import make_image
+from tests.helpers.reader_data import make_image
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 

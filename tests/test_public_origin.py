@@ -9,9 +9,9 @@ import feedparser
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
-from tests.accounts import make_user
-from tests.factories import add_byline, make_person
-from tests.reader_data import make_image, rich_story
+from tests.helpers.accounts import make_user
+from tests.helpers.factories import add_byline, make_person
+from tests.helpers.reader_data import make_image, rich_story
 
 ORIGIN = "https://news.example"
 # Reached over plain HTTP under another name the site answers to, as behind a proxy.

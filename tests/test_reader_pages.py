@@ -6,9 +6,9 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from stories.models import Page, Story
-from tests.factories import make_person, make_public_story, make_section
-from tests.reader_data import make_image, rich_story, stories_in
-from tests.test_demo import load_demo
+from tests.helpers.demo import load_demo
+from tests.helpers.factories import make_person, make_public_story, make_section
+from tests.helpers.reader_data import make_image, rich_story, stories_in
 
 MAIN_SLUG = "irs-commissioner-melanie-krause-resigns"
 STORY_PAGE_BUDGET = 8

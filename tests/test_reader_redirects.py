@@ -2,7 +2,7 @@ import datetime
 
 from django.test import TestCase
 
-from tests.factories import add_byline, make_person, make_public_story, make_section
+from tests.helpers.factories import add_byline, make_person, make_public_story, make_section
 
 
 class OldAddressTests(TestCase):

@@ -1,7 +1,7 @@
 from django.test import TestCase
 
 from stories.models import SlugHistory, Story
-from tests.factories import make_person, make_public_story, make_section, make_story
+from tests.helpers.factories import make_person, make_public_story, make_section, make_story
 
 
 class OldSlugRedirectTests(TestCase):

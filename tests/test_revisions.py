@@ -3,23 +3,24 @@
 import re
 from datetime import timedelta
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from stories import workflow
 from stories.models import Byline, Citation, Image, Revision, Story
-from stories.models.revisions import (
-    CONTENT_FIELDS,
-    RELATION_FIELDS,
-    restore_revision,
-    take_snapshot,
-)
+from stories.models.revisions import CONTENT_FIELDS, RELATION_FIELDS, take_snapshot
+from stories.revisions import restore_revision
 from stories.search import search_stories
-from tests.accounts import make_user, story_post_data
-from tests.factories import add_byline, cite, make_person, make_section, make_source, make_story
-
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.helpers.accounts import make_user, story_post_data
+from tests.helpers.factories import (
+    add_byline,
+    cite,
+    make_person,
+    make_section,
+    make_source,
+    make_story,
+)
 
 
 def admin_url(name, *args):
@@ -60,7 +61,6 @@ def fully_filled_story(tag_prefix, kind=Story.Kind.ANALYSIS):
     return story
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class RevisionRecordTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -120,7 +120,6 @@ class RevisionRecordTests(TestCase):
         assert self.client.get(url, {"a": other.pk, "b": other.pk}).status_code == 404
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class RestoreTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -195,7 +194,6 @@ class RestoreTests(TestCase):
         assert "cannot be restored: a person has since been deleted" in response.text
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class ConflictTests(TestCase):
     @classmethod
     def setUpTestData(cls):

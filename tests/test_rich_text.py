@@ -1,15 +1,15 @@
 """The body is edited with a rich-text editor that offers only what the sanitizer keeps."""
 
 from django.contrib.staticfiles import finders
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
 from stories.admin.stories import BODY_EXTENSIONS
 from stories.models import Story
 from stories.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_CLASSES, ALLOWED_TAGS
-from tests.accounts import make_user, story_post_data
-from tests.factories import make_story
+from tests.helpers.accounts import make_user, story_post_data
+from tests.helpers.factories import make_story
 
 
 class EditorConfigurationTests(TestCase):
@@ -37,7 +37,6 @@ class EditorConfigurationTests(TestCase):
         assert not {"table", "span", "h1", "code"} & allowed
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class EditorInTheAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):

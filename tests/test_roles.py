@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stories.models import Correction, Image, Person, PreviewLink, Revision, Source, Story
-from tests.accounts import ROLES, make_user, story_post_data
-from tests.factories import (
+from tests.helpers.accounts import ROLES, make_user, story_post_data
+from tests.helpers.factories import (
     add_byline,
     cite,
     make_person,
@@ -22,7 +22,7 @@ from tests.factories import (
     make_source,
     make_story,
 )
-from tests.pictures import make_image, picture_bytes, upload
+from tests.helpers.pictures import make_image, picture_bytes, upload
 
 Status = Story.Status
 

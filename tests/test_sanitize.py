@@ -1,7 +1,7 @@
 from django.test import TestCase
 
 from stories.sanitize import clean_html
-from tests.factories import make_story
+from tests.helpers.factories import make_story
 
 
 class SanitizerTests(TestCase):

@@ -14,8 +14,9 @@ from stories import workflow
 from stories.models import Person, SearchEntry, Section, Story, Tag
 from stories.search import attach_snippets, reindex_stories, search_stories
 from stories.search.sqlite import match_expression
-from tests.accounts import make_user
-from tests.factories import (
+from tests.helpers.accounts import make_user
+from tests.helpers.bad_input import BAD_QUERIES
+from tests.helpers.factories import (
     add_byline,
     cite,
     hidden_stories,
@@ -26,24 +27,6 @@ from tests.factories import (
 )
 
 SEARCH = reverse("stories:search")
-
-BAD_QUERIES = [
-    "",
-    "   ",
-    "x" * 1001,
-    "word " * 400,
-    "nul\x00byte",
-    "'; DROP TABLE stories_story; --",
-    '" unbalanced quote',
-    '""',
-    "a & b | !c <-> d:* (e",
-    "NEAR(one two) ^start col:word * + -",
-    "- -- or OR and AND NOT",
-    "\\ % _ ` $ { } [ ] ~",
-    "Ünïcödé 日本語 عربى ☃ 💥",
-    "\ue000forged\ue001 marks",
-    "\u200b\ufeff\u202e",
-]
 
 
 def headlines(stories):

@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from stories.models import Story
 from stories.search.suggestions import closest_word, suggest_query
-from tests.factories import add_byline, hidden_stories, make_person, make_public_story
-from tests.test_search import BAD_QUERIES
+from tests.helpers.bad_input import BAD_QUERIES
+from tests.helpers.factories import add_byline, hidden_stories, make_person, make_public_story
 
 SEARCH = reverse("stories:search")
 
@@ -45,6 +45,7 @@ class DidYouMeanTests(TestCase):
             with self.subTest(text=text):
                 assert suggestion_for(text) is None
                 page = self.client.get(SEARCH, {"q": text})
+                assert page.status_code == 200
                 assert page.context["suggestion"] is None
                 assert "Did you mean" not in page.text
 

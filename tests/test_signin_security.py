@@ -23,8 +23,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import second_factor
-from tests.accounts import ROLES, make_user
-from tests.factories import make_public_story
+from tests.helpers.accounts import ROLES, make_user
+from tests.helpers.factories import make_public_story
 from tests.signin import COUNTING_HASHER, CountingHasher, add_authenticator, current_code
 
 PASSWORD = "pw"

@@ -5,8 +5,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from stories.models import Story
-from tests.factories import add_byline, hidden_stories, make_person, make_public_story
-from tests.test_demo import load_demo
+from tests.helpers.demo import load_demo
+from tests.helpers.factories import add_byline, hidden_stories, make_person, make_public_story
 
 NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",

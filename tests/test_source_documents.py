@@ -11,8 +11,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from stories.models import Source
-from tests.accounts import ROLES, make_user
-from tests.factories import cite, make_public_story, make_source, make_story
+from tests.helpers.accounts import ROLES, make_user
+from tests.helpers.factories import cite, make_public_story, make_source, make_story
 
 PDF = b"%PDF-1.4 the memo"
 MAY_DOWNLOAD_PRIVATE = {"reporter", "editor", "superuser"}

@@ -5,9 +5,9 @@ from django.test import TestCase
 
 from stories.models import Byline, Correction, Person, Story
 from stories.structured_data import json_ld
-from tests.factories import add_byline, make_person, make_public_story
-from tests.reader_data import make_image
-from tests.test_demo import load_demo
+from tests.helpers.demo import load_demo
+from tests.helpers.factories import add_byline, make_person, make_public_story
+from tests.helpers.reader_data import make_image
 
 LD_SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 OFFSET_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")

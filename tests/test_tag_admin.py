@@ -8,7 +8,7 @@ from django.urls import reverse
 from stories.admin.tag_input import TagInputField
 from stories.models import Section, SlugHistory, Story, Tag, TagAlias, TaggedStory, TagMerge
 from stories.tagging import merge_tags
-from tests.factories import hidden_stories, make_public_story, make_section, make_story
+from tests.helpers.factories import hidden_stories, make_public_story, make_section, make_story
 
 REPORTER_PERMISSIONS = ["add_story", "change_story", "view_story", "view_tag"]
 EDITOR_PERMISSIONS = [*REPORTER_PERMISSIONS, "add_tag", "manage_tags"]

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from stories.models import Revision, SlugHistory, Story, Tag, TagAlias, TaggedStory, TagMerge
-from stories.models.revisions import restore_revision
+from stories.revisions import restore_revision
 from stories.search import search_stories
 from stories.tagging import (
     CannotUndo,
@@ -20,7 +20,7 @@ from stories.tagging import (
     plan_merge,
     undo_merge,
 )
-from tests.factories import hidden_stories, make_public_story, make_story
+from tests.helpers.factories import hidden_stories, make_public_story, make_story
 
 
 def taggings():

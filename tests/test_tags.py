@@ -2,7 +2,7 @@ from django.db import IntegrityError
 from django.test import TestCase
 
 from stories.models import Tag
-from tests.factories import make_public_story, make_story
+from tests.helpers.factories import make_public_story, make_story
 
 
 class TagIdentityTests(TestCase):

@@ -12,8 +12,14 @@ from django.utils import timezone
 
 from stories import workflow
 from stories.models import PreviewLink, Story
-from tests.accounts import make_user
-from tests.factories import add_byline, make_person, make_public_story, make_section, make_story
+from tests.helpers.accounts import make_user
+from tests.helpers.factories import (
+    add_byline,
+    make_person,
+    make_public_story,
+    make_section,
+    make_story,
+)
 
 pytestmark = [pytest.mark.varnish, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from stories import workflow
 from stories.models import Story
-from tests.accounts import make_user
-from tests.factories import hidden_stories, make_public_story
+from tests.helpers.accounts import make_user
+from tests.helpers.factories import hidden_stories, make_public_story
 
 
 class PublicRuleTests(TestCase):

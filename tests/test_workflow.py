@@ -13,18 +13,16 @@ from django.utils import timezone
 from stories import workflow
 from stories.models import Correction, Revision, StatusChange, Story
 from stories.models.revisions import BASELINE_SUMMARY
-from tests.accounts import make_user, story_post_data
-from tests.factories import make_public_story, make_section, make_story
+from tests.helpers.accounts import make_user, story_post_data
+from tests.helpers.factories import make_public_story, make_section, make_story
 
 Status = Story.Status
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def admin_url(name, *args):
     return reverse(f"admin:stories_story_{name}", args=args)
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class TransitionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -95,7 +93,7 @@ class TransitionTests(TestCase):
         assert Story.objects.get(pk=story.pk).status == Status.IN_REVIEW
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER, TIME_ZONE="America/New_York")
+@override_settings(TIME_ZONE="America/New_York")
 class ScheduleAndEmbargoDisplayTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -163,7 +161,6 @@ class ScheduleAndEmbargoDisplayTests(TestCase):
         assert latest.created_by == self.editor
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class CorrectionActionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -205,7 +202,6 @@ class CorrectionActionTests(TestCase):
         assert not Correction.objects.filter(story=story).exists()
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class QueryBudgetTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -233,7 +229,6 @@ class QueryBudgetTests(TestCase):
         assert [self.count(url) for url in urls] == few
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class WorkflowFunctionTests(TestCase):
     """The one path every caller takes: the admin, commands, the demo loader, an API."""
 

@@ -1,3 +1,8 @@
+import html
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -5,8 +10,76 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from stories import images
+from stories.sanitize import library_file
 
 unit_interval = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+# A library image placed in a story body, as the rich-text editor writes it:
+# ``<figure class="figure"><img src="/media/images/…" data-file="42"><figcaption>…``.
+# The body is stored sanitized (``stories.sanitize.clean_html``), so its markup is regular:
+# attribute values are double-quoted with ", < and > escaped.
+INLINE_IMAGE = re.compile(
+    r"<figure\b[^>]*>\s*(?P<img><img\b[^>]*>)\s*"
+    r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>"
+    r"|(?P<bare><img\b[^>]*>)",
+    re.S,
+)
+_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class InlineReference:
+    """Which library image an ``<img>`` in a body means: its number, else its file."""
+
+    image_id: int | None
+    file_name: str | None
+
+    @classmethod
+    def from_tag(cls, tag: str) -> "InlineReference":
+        attributes = {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
+        image_id = attributes.get("data-file", "")
+        return cls(
+            int(image_id) if image_id.isdigit() else None,
+            library_file(attributes.get("src", "")),
+        )
+
+    @classmethod
+    def from_match(cls, match: re.Match) -> "InlineReference":
+        """The reference in one match of ``INLINE_IMAGE``."""
+        return cls.from_tag(match["img"] or match["bare"])
+
+    def find(self, images_by_id, images_by_file):
+        if self.image_id is not None:
+            return images_by_id.get(self.image_id)
+        return images_by_file.get(self.file_name)
+
+
+def inline_marker(image_id: int) -> str:
+    """The text a stored body holds for each placement of the library image ``image_id``."""
+    return f'data-file="{image_id}"'
+
+
+def inline_references(body: str) -> list[InlineReference]:
+    """The library images ``body`` refers to, in order, as written."""
+    return [InlineReference.from_match(match) for match in INLINE_IMAGE.finditer(body or "")]
+
+
+class ImageQuerySet(models.QuerySet):
+    def referenced(self, refs):
+        """The images ``refs`` point at, by id and by file name, in one query."""
+        ids = {ref.image_id for ref in refs if ref.image_id is not None}
+        names = {ref.file_name for ref in refs if ref.image_id is None and ref.file_name}
+        if not (ids or names):
+            return {}, {}
+        found = list(self.filter(models.Q(pk__in=ids) | models.Q(file__in=names)))
+        return {image.pk: image for image in found}, {image.file.name: image for image in found}
+
+    def placed_in(self, body: str) -> list["Image"]:
+        """The library images placed in ``body`` that still exist, in order, each once."""
+        refs = inline_references(body)
+        by_id, by_file = self.referenced(refs)
+        found = (ref.find(by_id, by_file) for ref in refs)
+        return list({image.pk: image for image in found if image is not None}.values())
 
 
 class Image(models.Model):
@@ -29,6 +102,8 @@ class Image(models.Model):
     focal_x = models.FloatField(default=0.5, validators=unit_interval)
     focal_y = models.FloatField(default=0.5, validators=unit_interval)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -55,8 +130,7 @@ class Image(models.Model):
 
     def clean(self):
         if not self.alt_text.strip() and self.pk:
-            from .stories import Story
-
+            Story = apps.get_model("stories", "Story")
             published = Story.objects.illustrated_with(self).filter(status=Story.Status.PUBLISHED)
             if published.exists():
                 raise ValidationError(

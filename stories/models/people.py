@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
@@ -10,9 +11,7 @@ class PersonQuerySet(models.QuerySet):
 
         Someone known to the newsroom only from unpublished work is not announced.
         """
-        from .stories import Story
-
-        stories = Story.objects.public()
+        stories = apps.get_model("stories", "Story").objects.public()
         return self.filter(
             models.Q(is_staff_member=True)
             | models.Q(pk__in=stories.values("bylines__person"))

@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .stories import Story
+from .sources import Citation
+from .stories import Byline, Story
 
 PUBLICATION_FIELDS = ["status", "published_at", "embargo_until", "last_significant_update"]
 # Fields copied back by a restore: every field of the story an editor fills in. The
@@ -32,9 +32,6 @@ CITATION_KEYS = [
 
 def take_snapshot(story) -> dict:
     """Every editable field of ``story`` as JSON-ready data, read fresh from the database."""
-    from .sources import Citation
-    from .stories import Byline
-
     story = Story.objects.get(pk=story.pk)
     data = {}
     for name in CONTENT_FIELDS + PUBLICATION_FIELDS:
@@ -110,72 +107,6 @@ class Revision(models.Model):
         if self.created_by is None:
             return "someone"
         return self.created_by.get_full_name() or self.created_by.get_username()
-
-
-class RestoreError(ValidationError):
-    """A revision refers to things that no longer exist."""
-
-
-def _foreign_keys(values, *names):
-    return {f"{key}_id" if key in names else key: value for key, value in values.items()}
-
-
-@transaction.atomic
-def restore_revision(revision, user=None, *, note=""):
-    """Bring the revision's content back into its story and record that as a new revision."""
-    from stories import changes
-
-    from .images import Image
-    from .people import Person
-    from .sections import Section
-    from .sources import Citation, Source
-    from .stories import Byline
-
-    data = revision.snapshot
-    story = Story.objects.select_for_update().get(pk=revision.story_id)
-    missing = []
-
-    def require(model, pks, label):
-        pks = {pk for pk in pks if pk is not None}
-        found = set(model.objects.filter(pk__in=pks).values_list("pk", flat=True))
-        if pks - found:
-            missing.append(label)
-
-    require(Section, [data["section"]], "its section")
-    require(Image, [data["hero_image"]], "its hero image")
-    require(Person, [b["person"] for b in data["bylines"]] + data["people"], "a person")
-    require(Source, [c["source"] for c in data["citations"]], "a source")
-    require(Story, data["related_stories"], "a related story")
-    if missing:
-        raise RestoreError(
-            "This revision cannot be restored: " + ", ".join(missing) + " has since been deleted."
-        )
-    clash = Story.objects.filter(slug=data["slug"]).exclude(pk=story.pk).first()
-    if clash:
-        raise RestoreError(
-            f"This revision cannot be restored: its slug “{data['slug']}” now belongs to "
-            f"“{clash}”."
-        )
-
-    for name in CONTENT_FIELDS:
-        setattr(story, Story._meta.get_field(name).attname, data[name])
-    story.save()
-    story.tags.set(data["tags"])
-    story.people.set(data["people"])
-    story.related_stories.set(data["related_stories"])
-    Byline.objects.filter(story=story).delete()
-    Byline.objects.bulk_create(
-        Byline(story=story, **_foreign_keys(values, "person")) for values in data["bylines"]
-    )
-    Citation.objects.filter(story=story).delete()
-    Citation.objects.bulk_create(
-        Citation(story=story, **_foreign_keys(values, "source")) for values in data["citations"]
-    )
-    # Bylines and citations come back through bulk_create, which sends no signals.
-    changes.touch(stories=[story.pk])
-    when = timezone.localtime(revision.created_at).strftime("%b %-d, %Y %H:%M")
-    summary = f"Restored revision {revision.pk} of {when}"
-    return Revision.record(story, user, summary=f"{summary} — {note}" if note else summary)
 
 
 def parse_snapshot_time(value):

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from stories import inline_images
 from stories.sanitize import clean_html
 
+from .images import Image, inline_marker
 from .people import Person
 from .redirects import KeepsOldSlugs
 from .sources import Citation
@@ -16,7 +16,7 @@ from .tags import StoryTagManager, TaggedStory
 
 
 def _carrying(image):
-    return Q(hero_image=image) | Q(body__contains=inline_images.marker(image.pk))
+    return Q(hero_image=image) | Q(body__contains=inline_marker(image.pk))
 
 
 class StoryQuerySet(models.QuerySet):
@@ -236,7 +236,7 @@ class Story(KeepsOldSlugs):
                 }
             )
         # The body as it will be stored: a form's body is not sanitized yet.
-        inline = inline_images.images_in(clean_html(self.body))
+        inline = Image.objects.placed_in(clean_html(self.body))
         undescribed = [image for image in inline if not image.alt_text.strip()]
         if undescribed:
             names = ", ".join(f"“{image}” (number {image.pk})" for image in undescribed)

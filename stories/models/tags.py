@@ -1,5 +1,6 @@
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -22,9 +23,8 @@ def normalize_tag_name(name: str) -> str:
 class TagQuerySet(models.QuerySet):
     def public(self):
         """Tags of at least one public story; a tag used only on unpublished work stays unseen."""
-        from .stories import Story
-
-        return self.filter(pk__in=Story.objects.public().values("tagged_items__tag"))
+        stories = apps.get_model("stories", "Story").objects.public()
+        return self.filter(pk__in=stories.values("tagged_items__tag"))
 
     def with_usage(self):
         """Annotate how many public and unpublished stories carry each tag, and when it was last used.
@@ -34,9 +34,7 @@ class TagQuerySet(models.QuerySet):
         newest publish time (or creation time, for a story never published) of a story
         carrying the tag.
         """
-        from .stories import Story
-
-        public = Story.objects.public().values("pk")
+        public = apps.get_model("stories", "Story").objects.public().values("pk")
         taggings = TaggedStory.objects.filter(tag=OuterRef("pk")).values("tag")
         story = "content_object__"
 

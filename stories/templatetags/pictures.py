@@ -1,6 +1,17 @@
-from django import template
+"""How library pictures reach readers: responsive ``<picture>`` elements.
 
-from stories import inline_images
+A stored body carries each inline picture as the rich-text editor writes it (see
+``stories.models.images.INLINE_IMAGE``). Readers get none of that ``<img>``: each becomes
+the library image's responsive ``<picture>``, with its alt text and credit from the library.
+"""
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from stories.models import Image
+from stories.models.images import INLINE_IMAGE, InlineReference, inline_references
 
 register = template.Library()
 
@@ -35,6 +46,24 @@ def picture(image, ratio="16x9", sizes="100vw", loading="lazy"):
 def with_pictures(body):
     """A stored story body with its inline library images shown as responsive pictures.
 
-    The images are fetched in one query, however many the body holds.
+    The images are fetched in one query, however many the body holds. A reference to an
+    image no longer in the library renders nothing.
     """
-    return inline_images.render(body)
+    body = body or ""
+    refs = inline_references(body)
+    if not refs:
+        return mark_safe(body)  # Stored bodies are sanitized on save.
+    by_id, by_file = Image.objects.referenced(refs)
+
+    def figure(match):
+        image = InlineReference.from_match(match).find(by_id, by_file)
+        if image is None or not image.renditions("4x3"):
+            return ""
+        caption = match["caption"]
+        if caption is None or not caption.strip():
+            caption = escape(image.caption)
+        return render_to_string(
+            "stories/_inline_image.html", {"image": image, "caption": mark_safe(caption)}
+        )
+
+    return mark_safe(INLINE_IMAGE.sub(figure, body))

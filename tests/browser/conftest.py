@@ -9,9 +9,16 @@ reason; under CI (``CI=true``) it fails them, so a broken install cannot pass si
 import os
 import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+
+from stories.models import Page, Person, PreviewLink, Section, Story, Tag
+from tests.helpers.browser import DRAFT_STORY, MAIN_STORY, NOT_FOUND, OutboundGuard
+from tests.helpers.demo import load_demo
+from tests.helpers.validator import Validator
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -27,10 +34,6 @@ CHROMIUM_ARGS = [
 PROJECT = Path(__file__).resolve().parents[2]
 VNU_JAR = PROJECT / os.environ.get("VNU_JAR", ".tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
 SCREENSHOTS = PROJECT / "artifacts" / "screenshots"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-PASSWORD = "correct horse battery staple"
-MAIN_STORY = "irs-commissioner-melanie-krause-resigns"
-DRAFT_STORY = "inside-the-weeks-before-the-irs-dhs-agreement"
 
 
 def require_tool(present: bool, problem: str) -> None:
@@ -42,41 +45,9 @@ def require_tool(present: bool, problem: str) -> None:
     pytest.skip(problem)
 
 
-class OutboundGuard:
-    """Records every request a browser context makes and blocks those leaving this machine."""
-
-    def __init__(self):
-        self.requests: list[str] = []
-        self.foreign: list[str] = []
-
-    def attach(self, context):
-        context.on("request", lambda request: self.requests.append(request.url))
-        context.route("**/*", self._route)
-
-    def _route(self, route):
-        url = route.request.url
-        if self.is_local(url):
-            route.continue_()
-        else:
-            self.foreign.append(url)
-            route.abort("blockedbyclient")
-
-    @staticmethod
-    def is_local(url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme in {"data", "blob", "about"}:
-            return True
-        return parts.hostname in LOCAL_HOSTS
-
-    def leaks(self) -> list[str]:
-        recorded = [url for url in self.requests if not self.is_local(url)]
-        return sorted(set(recorded + self.foreign))
-
-
 @pytest.fixture(scope="session")
 def browser():
     require_tool(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an asyncio event loop in this thread while the browser is open,
@@ -108,13 +79,6 @@ def migrated_data(django_db_serialized_rollback):
     The live server's database is emptied after each test; this restores what the data
     migrations create, as in production: the Reporter and Editor groups, the standing pages.
     """
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Signing in through the real login form hashes each password; the production hasher is
-    # deliberately slow, which only slows the journeys down here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -169,12 +133,7 @@ def vnu():
     java = shutil.which("java")
     require_tool(java is not None, "Java not found (apt-get install default-jre-headless)")
     require_tool(VNU_JAR.exists(), f"Nu HTML checker not found at {VNU_JAR} (make browser-tools)")
-    from tests.browser.validator import Validator
-
     return Validator(java, VNU_JAR)
-
-
-NOT_FOUND = "page not found"
 
 
 @pytest.fixture
@@ -183,12 +142,6 @@ def demo(live_server):
 
     Every page answers 200 but the one called ``NOT_FOUND``, which answers 404.
     """
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from stories.models import Page, Person, PreviewLink, Section, Story, Tag
-    from tests.test_demo import load_demo
-
     load_demo()
     story = Story.objects.get(slug=MAIN_STORY)
     draft = Story.objects.get(slug=DRAFT_STORY)
@@ -213,10 +166,6 @@ def demo(live_server):
     }
 
 
-def expected_status(name):
-    return 404 if name == NOT_FOUND else 200
-
-
 @pytest.fixture
 def axe_violations():
     """Run axe-core on a page; return its violations of any impact as readable lines."""
@@ -234,94 +183,3 @@ def axe_violations():
         return found
 
     return check
-
-
-def make_staff(username, role):
-    """A staff account in a newsroom role: "Reporter", "Editor" or "superuser".
-
-    Editors and superusers sign in with a second factor: they get an authenticator app."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from tests.signin import add_authenticator
-
-    User = get_user_model()
-    if role == "superuser":
-        user = User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
-    else:
-        user = User.objects.create_user(
-            username, f"{username}@example.org", PASSWORD, is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=role))
-    if role in ("Editor", "superuser"):
-        add_authenticator(user)
-    return user
-
-
-SECOND_STEP = "/admin/two-step/verify/"
-
-
-def log_in(page, username, password=PASSWORD):
-    """Sign in through the admin's login form, as a person would, with the code of the
-    person's authenticator app when the second step asks for it."""
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: urlsplit(url).path in ("/admin/", SECOND_STEP))
-    if urlsplit(page.url).path == SECOND_STEP:
-        type_authenticator_code(page, username)
-        page.wait_for_url("**/admin/")
-
-
-def type_authenticator_code(page, username):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tests.signin import current_code
-
-    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    page.get_by_label("Code").fill(current_code(device))
-    page.get_by_role("button", name="Confirm").click()
-
-
-def focused_name(page) -> str:
-    """The visible text of the focused element (a link's or button's name)."""
-    return page.evaluate(
-        "() => { const e = document.activeElement; return (e.innerText || e.value || '').trim(); }"
-    )
-
-
-def tab_to(page, name, limit=100):
-    """Press Tab, as a keyboard user does, until the element called ``name`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if focused_name(page) == name:
-            return
-    raise AssertionError(f"{name!r} is not reached within {limit} presses of Tab on {page.url}")
-
-
-def choose(scope, field, typed, option):
-    """Pick ``option`` in an autocomplete field by typing part of it, as an editor does.
-
-    ``scope`` is the page, or the part of it (an inline form) that holds the field.
-    """
-    page = getattr(scope, "page", scope)
-    scope.get_by_role("combobox", name=field).click()
-    page.locator(".select2-container--open .select2-search__field").fill(typed)
-    page.get_by_role("option", name=option).click()
-
-
-def type_body(page, *parts):
-    """Type into the story's rich-text body; a ``(shortcut, text)`` part is typed between two
-    presses of the shortcut, as ``("Control+b", "bold")``."""
-    body = page.get_by_role("textbox", name="Body:")
-    body.click()
-    for part in parts:
-        if isinstance(part, str):
-            page.keyboard.type(part)
-        else:
-            shortcut, text = part
-            page.keyboard.press(shortcut)
-            page.keyboard.type(text)
-            page.keyboard.press(shortcut)
-    return body

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from stories.models import Revision, Story, Tag
 from stories.tagging import merge_tags
-from tests.browser.conftest import MAIN_STORY, expected_status, log_in, make_staff
-from tests.factories import make_story
-from tests.pictures import make_image
+from tests.helpers.browser import MAIN_STORY, expected_status, log_in, make_staff
+from tests.helpers.factories import make_story
+from tests.helpers.pictures import make_image
 
 pytestmark = pytest.mark.browser
 

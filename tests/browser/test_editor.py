@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Image, Source, Story, Tag
-from tests.browser.conftest import choose, log_in, make_staff, type_body
-from tests.factories import make_person, make_section, make_source
-from tests.pictures import picture_bytes
+from tests.helpers.browser import choose, log_in, make_staff, type_body
+from tests.helpers.factories import make_person, make_section, make_source
+from tests.helpers.pictures import picture_bytes
 
 pytestmark = pytest.mark.browser
 

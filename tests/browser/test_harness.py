@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import OutboundGuard
+from tests.helpers.browser import OutboundGuard
 
 pytestmark = pytest.mark.browser
 

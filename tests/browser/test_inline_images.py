@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Story
-from tests.browser.conftest import choose, log_in, make_staff, type_body
-from tests.factories import make_section
-from tests.pictures import make_image, picture_bytes
+from tests.helpers.browser import choose, log_in, make_staff, type_body
+from tests.helpers.factories import make_section
+from tests.helpers.pictures import make_image, picture_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import feedparser
 import pytest
 
 from stories.models import Story
-from tests.browser.conftest import MAIN_STORY, focused_name, tab_to
+from tests.helpers.browser import MAIN_STORY, focused_name, tab_to
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from stories.models import Story
-from tests.browser.conftest import choose, log_in, make_staff, type_body
-from tests.factories import make_section, make_story
+from tests.helpers.browser import choose, log_in, make_staff, type_body
+from tests.helpers.factories import make_section, make_story
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from base64 import b32decode
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, SECOND_STEP, tab_to
+from tests.helpers.browser import PASSWORD, SECOND_STEP, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -152,7 +152,7 @@ def current_code_of(username):
 
 
 def test_a_guesser_is_locked_out_on_an_accessible_page(page, axe_violations):
-    from tests.browser.conftest import make_staff
+    from tests.helpers.browser import make_staff
 
     make_staff("reporter", "Reporter")
     for _ in range(4):

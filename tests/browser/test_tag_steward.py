@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Story, Tag
-from tests.browser.conftest import log_in, make_staff
-from tests.factories import make_public_story, make_section, make_story
+from tests.helpers.browser import log_in, make_staff
+from tests.helpers.factories import make_public_story, make_section, make_story
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.browser.conftest import expected_status
+from tests.helpers.browser import expected_status
 
 pytestmark = pytest.mark.browser
 

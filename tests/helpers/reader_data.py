@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 
 from stories.models import Byline, Correction, Story
-from tests import pictures
-from tests.factories import add_byline, cite, make_person, make_public_story, make_source
+from tests.helpers import pictures
+from tests.helpers.factories import add_byline, cite, make_person, make_public_story, make_source
 
 
 def make_image(**fields):
