@@ -44,7 +44,7 @@ serve: install
 TEST_WORKERS ?= auto
 
 test: install browser-tools
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 browser-tools: $(vnu_jar)
 

@@ -15,8 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import storages
-from django.db import connections
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import override_settings
 
 django.setup()
 # The production hasher is slow by design; tests create and sign in users by the hundred.
@@ -54,24 +53,3 @@ def empty_caches():
     """Every test starts with empty caches: no page cached by an earlier test is served."""
     for cache in caches.all():
         cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def migrated_data_after_a_flush(request, django_db_serialized_rollback):
-    """Give tests that follow a transactional one the data the migrations create.
-
-    A transactional test (the live server, Varnish, concurrent saves) ends by emptying the
-    database; with serialized rollback, the roles and standing pages are put back before
-    the next such test. Put them back at once instead, so that whichever test runs next in
-    this worker — a TestCase too — finds the database as the migrations leave it.
-    """
-    yield
-    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
-        isinstance(request.instance, TransactionTestCase)
-        and not isinstance(request.instance, TestCase)
-    )
-    if transactional:
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
