@@ -1,8 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import converters, feeds, previews, views
-from .sitemaps import SITEMAPS, NewsSitemap
+from . import converters, feeds, previews, sitemaps, views
 
 register_converter(converters.FourDigitYear, "yyyy")
 register_converter(converters.TwoDigit, "dd")
@@ -37,24 +36,14 @@ urlpatterns = [
     path("<slug:slug>/", views.page_detail, name="page"),
 ]
 
-# Sitemaps are named outside the app namespace, as django.contrib.sitemaps expects.
+# Sitemaps are named outside the app namespace, as django.contrib.sitemaps names them.
 sitemap_urls = [
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap-section"),
     path(
         "news-sitemap.xml",
         sitemap_views.sitemap,
-        {"sitemaps": {"news": NewsSitemap}, "template_name": "stories/news_sitemap.xml"},
+        {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "stories/news_sitemap.xml"},
         name="news-sitemap",
     ),
 ]

@@ -24,7 +24,8 @@ class TagQuerySet(models.QuerySet):
         """Tags of at least one public story; a tag used only on unpublished work stays unseen."""
         from .stories import Story
 
-        return self.filter(pk__in=Story.objects.public().values("tagged_items__tag"))
+        # Asked per tag (one index probe each), not by listing every public story's tags.
+        return self.filter(Exists(Story.objects.public().filter(tagged_items__tag=OuterRef("pk"))))
 
     def with_usage(self):
         """Annotate how many public and unpublished stories carry each tag, and when it was last used.

@@ -195,24 +195,16 @@ class Command(BaseCommand):
         )
 
     def remove_generated(self):
-        stories = Story.objects.filter(slug__startswith=PREFIX)
+        # Stories first: their bylines, tags and people go with them, and the search index
+        # is not updated once per row on the way.
         with transaction.atomic():
-            for model, field in [
-                (TaggedStory, "content_object"),
-                (Byline, "story"),
-                (Citation, "story"),
-                (Correction, "story"),
-                (Story.people.through, "story"),
-                (Story.related_stories.through, "from_story"),
-            ]:
-                model.objects.filter(**{f"{field}__in": stories}).delete()
-            stories.delete()
+            Story.objects.filter(slug__startswith=PREFIX).delete()
             Person.objects.filter(slug__startswith=PREFIX).delete()
             Tag.objects.filter(slug__startswith=PREFIX).delete()
             Section.objects.filter(slug__startswith=PREFIX).delete()
             Source.objects.filter(private_notes=SOURCE_MARKER).delete()
             for image in Image.objects.filter(usage_note=IMAGE_MARKER):
-                image.delete()  # one by one: its files go too
+                image.delete()  # One by one: its files go too.
 
     def analyze(self):
         """Bring the planner's statistics up to date, as autovacuum would after a bulk load."""
@@ -430,8 +422,7 @@ class Generator:
             for n, (first, last) in enumerate(names[120:] * 4)
         )
         self.tags = Tag.objects.bulk_create(
-            Tag(name=f"{words[n * 3 + 100]} {words[n * 3 + 101]}", slug=f"{PREFIX}tag-{n}")
-            for n in range(count // 15)
+            Tag(name=self.tag_name(words, n), slug=f"{PREFIX}tag-{n}") for n in range(count // 15)
         )
         self.sources = Source.objects.bulk_create(
             Source(
@@ -463,6 +454,10 @@ class Generator:
         with transaction.atomic():
             self.make_measured_story(count)
         self.stdout.write("")
+
+    def tag_name(self, words, n):
+        name = f"{words[n % len(words)]} {words[(7 * n + 1) % len(words)]}"
+        return name if n < len(words) else f"{name} {n // len(words) + 1}"
 
     def vocabulary(self, size):
         words = set()
