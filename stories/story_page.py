@@ -7,23 +7,10 @@ are loaded onto the story as ``byline_list``, ``people_list``, ``citation_list``
 ``correction_list`` and ``tag_list``, which the template and the structured data read.
 """
 
-from django.db.models import CharField, F, IntegerField, Prefetch, Value, prefetch_related_objects
+from django.db.models import CharField, F, IntegerField, Value
 
-from .models import Byline, Citation, Person, Story
+from .models import Byline, Citation, Correction, Person, Story, Tag
 from .shortcuts import get_object_or_moved
-
-RELATIONS = [
-    Prefetch(
-        "citations",
-        # None of a source's editor-only fields.
-        queryset=Citation.objects.select_related("source").defer(
-            "source__contact_details", "source__private_notes"
-        ),
-        to_attr="citation_list",
-    ),
-    Prefetch("corrections", to_attr="correction_list"),
-    Prefetch("tags", to_attr="tag_list"),
-]
 
 
 def public_story_and_related(request, slug):
@@ -43,8 +30,12 @@ def public_story_and_related(request, slug):
 
 def complete(story):
     """Load onto ``story`` everything its page shows besides related stories."""
-    prefetch_related_objects([story], *RELATIONS)
     story.byline_list, story.people_list = credits(story)
+    # None of a source's editor-only fields.
+    citations = Citation.objects.filter(story=story).select_related("source")
+    story.citation_list = list(citations.defer("source__contact_details", "source__private_notes"))
+    story.correction_list = list(Correction.objects.filter(story=story))
+    story.tag_list = list(Tag.objects.filter(tagged_stories__content_object=story))
     return story
 
 
