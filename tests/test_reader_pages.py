@@ -11,7 +11,7 @@ from tests.reader_data import make_image, rich_story, stories_in
 from tests.test_demo import load_demo
 
 MAIN_SLUG = "irs-commissioner-melanie-krause-resigns"
-STORY_PAGE_BUDGET = 8
+STORY_PAGE_BUDGET = 6
 LIST_PAGE_BUDGET = 5
 
 
