@@ -1,4 +1,5 @@
 # The two everyday commands: `make run` serves the demo site, `make test` runs every test.
+# `make serve` runs the site in production mode on this machine (README: "Running in production").
 PYTHON ?= python
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ export DEBUG ?= 1
 VNU_VERSION ?= 26.9.27
 vnu_jar := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: install run test browser-tools
+.PHONY: install run serve test browser-tools
 
 install: $(BIN)/.installed
 
@@ -22,6 +23,21 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production mode, locally: a throwaway SECRET_KEY unless one is set (never in production),
+# plain-HTTP cookies, then migrate, collect the static files and start gunicorn.
+serve: export DEBUG := 0
+serve: export ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1]
+serve: export SECURE_COOKIES ?= 0
+serve: install
+	@if [ -z "$$SECRET_KEY" ]; then \
+	    echo "make serve: SECRET_KEY is not set, using a throwaway key for this run only." >&2; \
+	    SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	fi; \
+	export SECRET_KEY; set -e; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py collectstatic --noinput; \
+	exec $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi
 
 test: install browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,10 +5,15 @@ Development and test defaults are safe; values that only production can supply
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
+
+from stories.immutable import immutable_for_a_year
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,11 +62,18 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_prose_editor",
+    "caching",
     "stories",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stories.origin.PublicOriginMiddleware",
+    # Outside the page cache, so that cached responses answer conditional requests (304).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "caching.middleware.PageCacheMiddleware",
+    "caching.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,17 +106,27 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+# Seconds PostgreSQL lets one statement of a web request run (0: no limit). The web server's
+# entry points apply it (newsroom/wsgi.py, asgi.py); manage.py commands and migrations run
+# without it.
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Common passwords in disguise (P@ssw0rd!) and the newsroom's own name plus a year.
+    {"NAME": "accounts.passwords.GuessablePasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -112,14 +134,77 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
 
+# Files: static files, the picture library (MEDIA_ROOT, public) and source documents
+# (PRIVATE_MEDIA_ROOT, outside it: served only by a permission-checked view). See the README's
+# "Running in production" for an S3-compatible storage and for X-Accel-Redirect / X-Sendfile.
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+PRIVATE_MEDIA_URL = "/files/"
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+PRIVATE_MEDIA_SENDFILE = os.environ.get("PRIVATE_MEDIA_SENDFILE", "").lower()
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private/")
+if PRIVATE_MEDIA_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        "PRIVATE_MEDIA_SENDFILE must be x-accel-redirect (nginx), x-sendfile (Apache) or empty."
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": PRIVATE_MEDIA_URL},
+    },
+    # Hashed names and gzip/Brotli copies are made by collectstatic, so only in production.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# WhiteNoise serves STATIC_ROOT as collected; in development the apps' folders, as they change.
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_ADD_HEADERS_FUNCTION = immutable_for_a_year
+# Source maps are fetched only by developer tools; compressing them doubles collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 # Uploaded pictures larger than this, or with more pixels, are refused before decoding.
 IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "20")) * 1_000_000
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000
+
+# Redis when REDIS_URL is set (shared by every worker process); otherwise local memory,
+# which is per process: run a single process (``make run``, ``make serve``) without Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
+}
+
+# Whole-page cache for anonymous readers (see caching/): how long a response may be kept,
+# by this site and by caches in front of it; browsers revalidate every time by default.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_TTL = int(os.environ.get("PAGE_CACHE_TTL", "300"))
+PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "0"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", "30"))
+PAGE_CACHE_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_STALE_IF_ERROR", "86400"))
+# After the cache fails, serve uncached and try it again after this many seconds.
+PAGE_CACHE_RETRY_AFTER = 5
+PAGE_CACHE_PRIVATE_PATHS = ("/admin/", "/preview/")
+# No cached response outlives the next scheduled change of what readers may see.
+PAGE_CACHE_HORIZON = "stories.changes.next_visibility_change"
+PAGE_CACHE_HORIZON_KEY = "visibility"
 
 # Tags are one identity regardless of case: "IRS", "irs" and "Irs" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True
@@ -129,6 +214,96 @@ NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "The Ledger")
 NEWSROOM_TAGLINE = os.environ.get(
     "NEWSROOM_TAGLINE", "Independent reporting on government, money and power"
 )
+
+# The cache in front of the site (Varnish, a CDN), purged by surrogate key after each change
+# (caching/frontends.py): "none", "varnish" or "http", at FRONTEND_CACHE_URL (comma-separated
+# for several servers), each purge request waiting at most FRONTEND_CACHE_TIMEOUT seconds.
+FRONTEND_CACHE_BACKEND = os.environ.get("FRONTEND_CACHE_BACKEND", "none")
+FRONTEND_CACHE_URL = env_list("FRONTEND_CACHE_URL")
+FRONTEND_CACHE_TIMEOUT = float(os.environ.get("FRONTEND_CACHE_TIMEOUT", "2"))
+if FRONTEND_CACHE_BACKEND not in {"none", "varnish", "http"}:
+    raise ImproperlyConfigured(
+        f"FRONTEND_CACHE_BACKEND is {FRONTEND_CACHE_BACKEND!r}; set it to none, varnish or http."
+    )
+if FRONTEND_CACHE_BACKEND != "none" and not FRONTEND_CACHE_URL:
+    raise ImproperlyConfigured(
+        f"FRONTEND_CACHE_URL is not set. The {FRONTEND_CACHE_BACKEND} purge backend needs the "
+        "address of the cache, e.g. http://127.0.0.1:6081."
+    )
+# Behind a TLS proxy: the header it sets on HTTPS requests, e.g. "X-Forwarded-Proto" (value
+# https) or "X-Forwarded-Ssl: on". Set it only if the proxy always sets or strips the header.
+if proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    header, _, secure_value = proxy_header.partition(":")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + header.strip().upper().replace("-", "_"),
+        secure_value.strip() or "https",
+    )
+# The public origin of every absolute URL in feeds, sitemaps, structured data and links
+# (stories.origin); unset, each request's own.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL:
+    site = urlsplit(SITE_URL)
+    if site.scheme not in {"http", "https"} or not site.hostname or site.path or site.query:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be an origin such as https://news.example, not {SITE_URL!r}."
+        )
+    CSRF_TRUSTED_ORIGINS.append(SITE_URL)
+# Staff sign-in (accounts/, README "Staff sign-in"): lockout of repeated failures, a second
+# factor for editors and superusers, an idle timeout.
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
+    "accounts",
+]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    # Last, as django-axes requires: it turns a locked-out attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+# The lockout is checked first, so that a locked-out attempt never reaches the password hasher.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+# Either the account or the address reaching the limit locks it out for the cool-off period.
+# Success resets nothing (one's own account cannot clear an address's failures), and attempts
+# made while locked out are not recorded: they cost no write and do not prolong the lockout.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Signing in is complete only after a second factor for superusers and holders of these.
+SIGNIN_SECOND_FACTOR_PERMISSIONS = [
+    "stories.publish_story",
+    "stories.view_source_contacts",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.change_group",
+    "auth.change_permission",
+]
+OTP_TOTP_ISSUER = NEWSROOM_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys belong to one domain: the first of ALLOWED_HOSTS unless WEBAUTHN_RP_ID says otherwise.
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or (
+    "localhost" if DEBUG else ALLOWED_HOSTS[0].lstrip(".")
+)
+OTP_WEBAUTHN_RP_NAME = NEWSROOM_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or (
+    ["http://localhost:8000"] if DEBUG else [f"https://{OTP_WEBAUTHN_RP_ID}"]
+)
+# A passkey is a second factor here, after the password and its lockout, never instead of them.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Idle timeout: each request of a signed-in person moves the expiry on; readers get no session.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

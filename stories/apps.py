@@ -6,4 +6,11 @@ class StoriesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from stories.search import index  # noqa: F401 -- connects the reindexing signals
+        from . import changes, purging
+        from .search import index
+
+        changes.connect()
+        # In this order: a page cached after the purge must already find the new text.
+        changes.listener(index.reindex_changed)
+        changes.listener(purging.purge_changed)
+        purging.track_reader_models()

@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 
+import caching
+
 from .models import Correction, Person, Section, Story, Tag
+from .purging import ALL_STORIES, CORRECTIONS, list_key
 from .shortcuts import get_object_or_moved
 from .structured_data import authors
 
@@ -124,7 +127,9 @@ class AtomMixin:
     feed_type = NewsAtomFeed
 
     def subtitle(self, obj):
-        return self._get_dynamic_attr("description", obj)
+        # Atom's subtitle is what RSS calls the description: a string or a method.
+        description = self.description
+        return description(obj) if callable(description) else description
 
 
 class LatestStoriesFeed(StoryFeed):
@@ -132,13 +137,18 @@ class LatestStoriesFeed(StoryFeed):
     link = "/"
     description = settings.NEWSROOM_TAGLINE
 
+    def get_object(self, request):
+        caching.label(request, ALL_STORIES)
+
     def stories(self, obj):
         return Story.objects.public()
 
 
 class SectionFeed(StoryFeed):
     def get_object(self, request, slug):
-        return get_object_or_moved(request, Section.objects.all(), slug)
+        obj = get_object_or_moved(request, Section.objects.all(), slug)
+        caching.label(request, list_key(obj))
+        return obj
 
     def stories(self, section):
         return Story.objects.public().filter(section=section)
@@ -146,7 +156,9 @@ class SectionFeed(StoryFeed):
 
 class TagFeed(StoryFeed):
     def get_object(self, request, slug):
-        return get_object_or_moved(request, Tag.objects.public(), slug)
+        obj = get_object_or_moved(request, Tag.objects.public(), slug)
+        caching.label(request, list_key(obj))
+        return obj
 
     def stories(self, tag):
         return Story.objects.public().filter(tags=tag)
@@ -154,7 +166,9 @@ class TagFeed(StoryFeed):
 
 class PersonFeed(StoryFeed):
     def get_object(self, request, slug):
-        return get_object_or_moved(request, Person.objects.public(), slug)
+        obj = get_object_or_moved(request, Person.objects.public(), slug)
+        caching.label(request, list_key(obj))
+        return obj
 
     def description(self, person):
         return f"Stories by and about {person.name} from {settings.NEWSROOM_NAME}."
@@ -168,6 +182,9 @@ class CorrectionsFeed(Feed):
     title = f"Corrections — {settings.NEWSROOM_NAME}"
     description = f"Every correction, clarification and update {settings.NEWSROOM_NAME} makes."
     author_name = settings.NEWSROOM_NAME
+
+    def get_object(self, request):
+        caching.label(request, CORRECTIONS)
 
     def link(self):
         return reverse("stories:corrections")

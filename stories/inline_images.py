@@ -49,6 +49,11 @@ class Reference:
         return images_by_file.get(self.file_name)
 
 
+def marker(image_id: int) -> str:
+    """The text a stored body holds for each placement of the library image ``image_id``."""
+    return f'data-file="{image_id}"'
+
+
 def references(body: str) -> list[Reference]:
     return [Reference.from_tag(m["img"] or m["bare"]) for m in _INLINE_IMAGE.finditer(body or "")]
 

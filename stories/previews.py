@@ -38,7 +38,7 @@ def render_preview(request, story, *, shared=False):
     story = story_page.complete(
         Story.objects.select_related("section", "hero_image").get(pk=story.pk)
     )
-    related = Story.objects.public().filter(related_stories=story)
+    related = Story.objects.public().related_to(story)
     context = {"story": story, "related": related, "preview": Preview(story, shared)}
     response = render(request, "stories/story_detail.html", context)
     add_never_cache_headers(response)

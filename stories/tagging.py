@@ -9,9 +9,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import changes
 from .models import Revision, SlugHistory, Story, Tag, TagAlias, TaggedStory, TagMerge
 from .models.tags import normalize_tag_name
-from .search import reindex_stories
 
 
 class CannotUndo(Exception):
@@ -128,6 +128,7 @@ def merge_tags(tags, into, *, by=None):
         [TaggedStory(tag=target, content_object_id=story_id) for story_id in gaining],
         ignore_conflicts=True,
     )
+    changes.touch(stories=gaining)
     TagAlias.objects.filter(tag__in=source_ids).update(tag=target)
     SlugHistory.objects.filter(content_type=tag_type, object_id__in=source_ids).update(
         object_id=target.pk
@@ -221,9 +222,9 @@ def undo_merge(merge, *, by=None):
         tag=target, content_object_id__in=merge.details["gained_target"]
     ).delete()
     _restore_revision_tags(merge.details.get("revision_tags", {}))
-    # Restored taggings are bulk-created, which sends no signals: tell the search index.
+    # Restored taggings are bulk-created, which sends no signals.
     restored_ids = [story_id for source in sources for story_id in source["story_ids"]]
-    reindex_stories(Story.objects.filter(pk__in=restored_ids + merge.details["gained_target"]))
+    changes.touch(stories=restored_ids + merge.details["gained_target"])
     if merge.details["target_created"] and not (
         TaggedStory.objects.filter(tag=target).exists() or target.aliases.exists()
     ):

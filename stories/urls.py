@@ -1,7 +1,10 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
+import caching
+
 from . import converters, feeds, previews, sitemaps, views
+from .purging import SITEMAPS as SITEMAP_KEYS
 
 register_converter(converters.FourDigitYear, "yyyy")
 register_converter(converters.TwoDigit, "dd")
@@ -38,11 +41,15 @@ urlpatterns = [
 
 # Sitemaps are named outside the app namespace, as django.contrib.sitemaps names them.
 sitemap_urls = [
-    path("sitemap.xml", sitemaps.index, name="sitemap"),
-    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap-section"),
+    path("sitemap.xml", caching.labelled(*SITEMAP_KEYS)(sitemaps.index), name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        caching.labelled(*SITEMAP_KEYS)(sitemaps.sitemap),
+        name="sitemap-section",
+    ),
     path(
         "news-sitemap.xml",
-        sitemap_views.sitemap,
+        caching.labelled(*SITEMAP_KEYS)(sitemap_views.sitemap),
         {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "stories/news_sitemap.xml"},
         name="news-sitemap",
     ),

@@ -17,9 +17,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
+import caching
+
 from . import story_page, structured_data
 from .models import Byline, Correction, Page, Person, Section, Story, Tag
 from .pagination import PAGE_SIZE, paginate
+from .purging import ALL_STORIES, CORRECTIONS, archive_key, list_key
 from .search import MAX_RESULTS, results_page
 from .search.forms import SearchForm
 from .search.suggestions import suggest_query
@@ -77,6 +80,7 @@ def stories_by_section():
 
 @require_safe
 def home(request):
+    caching.label(request, ALL_STORIES)
     page = paginate(request, Story.objects.public().for_listing().select_related("hero_image"))
     stories = list(page)
     context = {"page": page, "stories": stories, "sections": []}
@@ -103,6 +107,7 @@ def story_detail(request, year, month, day, slug):
 @require_safe
 def section_detail(request, slug):
     section = get_object_or_moved(request, Section.objects.all(), slug)
+    caching.label(request, list_key(section))
     stories = Story.objects.public().for_listing().filter(section=section)
     context = {"section": section, "page": paginate(request, stories)}
     return render(request, "stories/section_detail.html", context)
@@ -111,6 +116,7 @@ def section_detail(request, slug):
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_moved(request, Tag.objects.public(), slug)
+    caching.label(request, list_key(tag))
     stories = Story.objects.public().for_listing().filter(tags=tag)
     return render(
         request, "stories/tag_detail.html", {"tag": tag, "page": paginate(request, stories)}
@@ -120,6 +126,7 @@ def tag_detail(request, slug):
 @require_safe
 def person_detail(request, slug):
     person = get_object_or_moved(request, Person.objects.public().select_related("photo"), slug)
+    caching.label(request, list_key(person))
 
     def stories(newest):
         return (
@@ -143,6 +150,7 @@ def person_detail(request, slug):
 @require_safe
 def archive(request, year, month=None, day=None):
     first, start, end = archive_span(year, month, day)
+    caching.label(request, archive_key(year, month, day))
     stories = Story.objects.public().filter(published_at__gte=start, published_at__lt=end)
     page = paginate(request, stories.for_listing())
     if not page:
@@ -164,6 +172,7 @@ def archive(request, year, month=None, day=None):
 
 @require_safe
 def corrections(request):
+    caching.label(request, CORRECTIONS)
     corrections = Correction.objects.public().select_related("story__section")
     return render(request, "stories/corrections.html", {"page": paginate(request, corrections)})
 
@@ -201,6 +210,7 @@ def server_error(request):
 
 @require_safe
 def search(request):
+    caching.label(request, ALL_STORIES)
     form = SearchForm(request.GET)
     page = suggestion = None
     if form.is_valid() and form.cleaned_data["q"]:

@@ -1,4 +1,18 @@
-"""The editorial workflow: who may move a story from one state to another, and the record of it."""
+"""The editorial workflow: the one path by which a story is saved, moved and corrected.
+
+Every caller — the admin, management commands, the demo loader, tests and later an API —
+goes through these functions; nothing else changes a story's status. Each one checks that
+``by`` may act, works on the story's row locked for the length of its transaction, and
+records who did what: a ``StatusChange`` for every move and a ``Revision`` for every change.
+
+``by`` is the user acting, or ``SYSTEM`` for a program acting on its own (the demo loader, a
+command). A program has no permission to check, so it must say who it is in ``note``; it is
+recorded as no user, with that note in the revision summary.
+
+Refusals: ``PermissionDenied`` when ``by`` may not; ``TransitionNotAllowed`` (a
+``ValidationError``) when the story is not in a state the action applies to or not ready for
+it; ``EditConflict`` when someone saved the story after the version being saved was opened.
+"""
 
 from dataclasses import dataclass
 
@@ -7,13 +21,45 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Correction, Revision, StatusChange, Story
+from .models.revisions import BASELINE_SUMMARY, restore_revision
 
 Status = Story.Status
 PUBLISH_PERMISSION = "stories.publish_story"
+CORRECT_PERMISSION = "stories.add_correction"
+# Saving never changes these: only someone who may publish sets when readers see a story
+# and when they are told it last changed meaningfully. (The status moves only by a transition.)
+EDITOR_SET_FIELDS = ("published_at", "last_significant_update")
 
 
-class TransitionNotAllowed(Exception):
-    """The story is not in a state this transition starts from."""
+class _System:
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
+class TransitionNotAllowed(ValidationError):
+    """The story is not in a state this action starts from, or not ready for it."""
+
+
+class EditConflict(ValidationError):
+    """Someone saved the story after the version being saved was opened.
+
+    ``later`` holds their revisions, oldest first; ``base`` is the revision the version
+    being saved started from.
+    """
+
+    def __init__(self, story, base, later):
+        super().__init__(
+            f"“{story}” was saved by someone else after this version was opened.",
+            code="conflict",
+        )
+        self.story, self.base, self.later = story, base, later
+
+    @property
+    def latest(self):
+        return self.later[-1]
 
 
 @dataclass(frozen=True)
@@ -27,7 +73,7 @@ class Transition:
     def allowed_for(self, user) -> bool:
         if not user.has_perm("stories.change_story"):
             return False
-        return not self.editors_only or user.has_perm(PUBLISH_PERMISSION)
+        return not self.editors_only or can_publish(user)
 
     def applies_to(self, story) -> bool:
         return story.status in self.sources
@@ -56,6 +102,9 @@ TRANSITIONS = {
 }
 
 
+# Who may do what. Each takes a user; SYSTEM is checked by the actions themselves.
+
+
 def can_publish(user) -> bool:
     return user.has_perm(PUBLISH_PERMISSION)
 
@@ -77,25 +126,45 @@ def can_delete(user, story=None) -> bool:
     return story.status in (Status.DRAFT, Status.IN_REVIEW)
 
 
+def can_correct(user, story=None) -> bool:
+    """Editors add corrections to the published stories they may edit."""
+    if not user.has_perm(CORRECT_PERMISSION):
+        return False
+    return story is None or (can_edit(user, story) and story.status == Status.PUBLISHED)
+
+
+def check_correctable(story):
+    if story.status != Status.PUBLISHED:
+        raise TransitionNotAllowed("Corrections are added to published stories only.")
+
+
 def available_transitions(user, story) -> list[Transition]:
     if not can_edit(user, story):
         return []
     return [t for t in TRANSITIONS.values() if t.applies_to(story) and t.allowed_for(user)]
 
 
-@transaction.atomic
-def apply_transition(story, name, user) -> Story:
-    """Move ``story`` through the transition called ``name`` on behalf of ``user``.
+def read_only_fields(user) -> list[str]:
+    """The fields a save by ``user`` leaves as they are."""
+    return ["status"] if can_publish(user) else ["status", *EDITOR_SET_FIELDS]
 
-    Raises ``PermissionDenied`` when the user may not, and ``TransitionNotAllowed`` when
-    the story is not in a state the transition starts from. The change is recorded as a
-    ``StatusChange`` and a new revision.
+
+# Moving a story through the workflow.
+
+
+@transaction.atomic
+def apply_transition(story, name, *, by, at=None, note="") -> Story:
+    """Move ``story`` through the transition called ``name`` (a key of ``TRANSITIONS``).
+
+    ``story`` is brought up to date from the database, moved, saved and returned; changes
+    not yet saved to it are dropped. ``at`` is for publishing only: see ``publish``.
     """
     transition = TRANSITIONS[name]
-    story = Story.objects.select_for_update().get(pk=story.pk)
-    Revision.baseline(story)
-    if not (transition.allowed_for(user) and can_edit(user, story)):
-        raise PermissionDenied
+    if at is not None and transition.target != Status.PUBLISHED:
+        raise ValueError(f"“{transition.label}” takes no publish time.")
+    _check_actor(by, note)
+    _lock(story)
+    _require(by, lambda user: transition.allowed_for(user) and can_edit(user, story))
     if not transition.applies_to(story):
         raise TransitionNotAllowed(
             f"“{story}” is {story.get_status_display().lower()}; "
@@ -105,47 +174,224 @@ def apply_transition(story, name, user) -> Story:
         try:
             story.check_images_are_described()
         except ValidationError as error:
-            raise TransitionNotAllowed(" ".join(error.messages)) from error
+            raise TransitionNotAllowed(error.error_dict) from error
+    Revision.baseline(story)
     old_status = story.status
-    label = transition.label_for(story)
     story.status = transition.target
-    if story.status == Status.PUBLISHED and story.published_at is None:
-        story.published_at = timezone.now()
+    if story.status == Status.PUBLISHED:
+        # Publishing without a time means now.
+        story.published_at = at or story.published_at or timezone.now()
     story.save()
     StatusChange.objects.create(
         story=story,
         from_status=old_status,
         to_status=story.status,
-        changed_by=user,
+        changed_by=_user(by),
         publish_time=story.published_at,
     )
-    Revision.record(story, user, summary=label)
+    Revision.record(story, _user(by), summary=_summary(transition.label_for(story), note))
     return story
 
 
+def submit(story, *, by, note="") -> Story:
+    return apply_transition(story, "submit", by=by, note=note)
+
+
+def return_to_draft(story, *, by, note="") -> Story:
+    return apply_transition(story, "return_to_draft", by=by, note=note)
+
+
+def publish(story, *, by, at=None, note="") -> Story:
+    """Publish ``story``: readers see it from ``at``, else from its own publish time, else now.
+
+    A time still to come schedules the story: the public rule releases it then, and no job
+    has to run. A story must have its pictures described before it is published.
+    """
+    return apply_transition(story, "publish", by=by, at=at, note=note)
+
+
+def unpublish(story, *, by, note="") -> Story:
+    return apply_transition(story, "unpublish", by=by, note=note)
+
+
+def reopen(story, *, by, note="") -> Story:
+    return apply_transition(story, "reopen", by=by, note=note)
+
+
 @transaction.atomic
-def lift_embargo(story, user) -> Story:
-    if not (can_publish(user) and can_edit(user, story)):
-        raise PermissionDenied
-    story = Story.objects.select_for_update().get(pk=story.pk)
-    Revision.baseline(story)
+def lift_embargo(story, *, by, note="") -> Story:
+    """Let readers see ``story`` now rather than when its embargo ends."""
+    _check_actor(by, note)
+    _lock(story)
+    _require(by, lambda user: can_publish(user) and can_edit(user, story))
     if story.embargo_until is None:
         raise TransitionNotAllowed(f"“{story}” has no embargo to lift.")
+    Revision.baseline(story)
     story.embargo_until = None
     story.save()
-    Revision.record(story, user, summary="Lifted the embargo")
+    Revision.record(story, _user(by), summary=_summary("Lifted the embargo", note))
     return story
 
 
 @transaction.atomic
-def add_correction(story, user, kind, text) -> Correction:
-    """Append a correction to a published story; readers see it and the story's update time."""
-    if not (user.has_perm("stories.add_correction") and can_edit(user, story)):
-        raise PermissionDenied
-    story = Story.objects.select_for_update().get(pk=story.pk)
-    if story.status != Status.PUBLISHED:
-        raise TransitionNotAllowed("Corrections are added to published stories only.")
+def add_correction(story, *, by, kind, text, at=None, note="") -> Correction:
+    """Append a correction to a published story; readers see it and the story's update time.
+
+    ``at`` dates the correction (now if not given), e.g. when importing older coverage.
+    """
+    _check_actor(by, note)
+    _lock(story)
+    _require(by, lambda user: can_correct(user) and can_edit(user, story))
+    check_correctable(story)
     Revision.baseline(story)
-    correction = Correction.objects.create(story=story, kind=kind, text=text)
-    Revision.record(story, user, summary=f"Added a {correction.get_kind_display().lower()}")
+    correction = Correction(story=story, kind=kind, text=text)
+    if at is not None:
+        correction.published_at = at
+    correction.save()
+    summary = f"Added a {correction.get_kind_display().lower()}"
+    Revision.record(story, _user(by), summary=_summary(summary, note))
     return correction
+
+
+@transaction.atomic
+def save_correction(correction, *, by, note="") -> Correction:
+    """Save a correction as edited (its text, kind or date), recorded on its story."""
+    _check_actor(by, note)
+    story = correction.story
+    _lock(story)
+    permission = "add_correction" if correction._state.adding else "change_correction"
+    _require(by, lambda user: user.has_perm(f"stories.{permission}") and can_edit(user, story))
+    Revision.baseline(story)
+    correction.save()
+    Revision.record(story, _user(by), summary=_summary("Correction edited", note))
+    return correction
+
+
+def restore(revision, *, by, note="") -> Revision:
+    """Bring back the content of ``revision`` as its story's newest revision.
+
+    The status, publish time and embargo stay as they are. Raises ``RestoreError`` (a
+    ``ValidationError``) when the revision points at things deleted since.
+    """
+    _check_actor(by, note)
+    _require(by, lambda user: can_edit(user, revision.story))
+    return restore_revision(revision, _user(by), note=note)
+
+
+# Saving a story's content.
+
+
+def check_save(story, values, *, by, base_revision=None):
+    """Refuse a save of ``values`` (field name → new value) into ``story`` that ``by`` may not make.
+
+    Checked against the story as stored, whose row stays locked until the transaction ends,
+    so that a concurrent save waits and then sees the revision this one records:
+
+    - ``by`` may edit the story (or add one);
+    - the status is not changed (only a transition moves it), nor, unless ``by`` may
+      publish, the publish time or the time of the last significant update;
+    - an embargo in force is lifted or shortened only by someone who may publish;
+    - given ``base_revision``, the revision the saved version started from, nobody has
+      saved the story since (``EditConflict``).
+
+    Raises ``PermissionDenied``, ``EditConflict`` or a ``ValidationError`` by field. Fields
+    missing from ``values`` are not checked: a form passes what it lets the user change.
+    """
+    _check_actor(by)
+    if story.pk is None:
+        _require(by, lambda user: user.has_perm("stories.add_story"))
+        stored = Story()
+    else:
+        stored = Story.objects.select_for_update().get(pk=story.pk)
+        _require(by, lambda user: can_edit(user, stored))
+        Revision.baseline(stored)
+        if base_revision is not None:
+            _check_no_later_revisions(stored, base_revision)
+    locked = ["status"] if by is SYSTEM else read_only_fields(by)
+    errors = {
+        name: "Only a workflow transition changes the status."
+        if name == "status"
+        else "Only an editor can change this."
+        for name in locked
+        if name in values and values[name] != getattr(stored, name)
+    }
+    if "embargo_until" in values and not _may(by, can_publish):
+        old, new = stored.embargo_until, values["embargo_until"]
+        if old is not None and old > timezone.now() and (new is None or new < old):
+            errors["embargo_until"] = (
+                "Only an editor can lift or shorten an embargo. Leave the time as it was, "
+                "or move it later."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_story(story, *, by, base_revision=None, save_related=None, note="") -> Revision:
+    """Save ``story`` as changed in memory, after ``check_save``, and record the revision.
+
+    ``save_related``, if given, is called once the story row is saved, to save what hangs
+    off it (tags, bylines, citations...), so that the revision holds them too. A new story
+    starts as a draft, created by ``by``. Returns the revision recorded.
+    """
+    _check_actor(by, note)
+    adding = story.pk is None
+    fields = ["status", *EDITOR_SET_FIELDS, "embargo_until"]
+    check_save(
+        story,
+        {name: getattr(story, name) for name in fields},
+        by=by,
+        base_revision=base_revision,
+    )
+    if adding:
+        story.created_by = _user(by)
+    story.save()
+    if save_related is not None:
+        save_related()
+    return Revision.record(
+        story, _user(by), summary=_summary("Created" if adding else "Edited", note)
+    )
+
+
+def _check_no_later_revisions(story, base_revision):
+    later = list(
+        Revision.objects.filter(story=story, pk__gt=base_revision)
+        .exclude(summary=BASELINE_SUMMARY)
+        .select_related("created_by")
+        .order_by("pk")
+    )
+    if later:
+        raise EditConflict(story, base_revision, later)
+
+
+# The actor.
+
+
+def _check_actor(by, note=None):
+    """``by`` is a user, or SYSTEM; SYSTEM doing something says who it is in ``note``."""
+    if by is None:
+        raise TypeError("by= is the user acting, or workflow.SYSTEM for a program.")
+    if by is SYSTEM and note is not None and not note.strip():
+        raise ValueError("A program acting as workflow.SYSTEM says who it is in note=.")
+
+
+def _may(by, predicate) -> bool:
+    return by is SYSTEM or predicate(by)
+
+
+def _require(by, predicate):
+    if not _may(by, predicate):
+        raise PermissionDenied
+
+
+def _user(by):
+    return None if by is SYSTEM else by
+
+
+def _summary(what, note):
+    return f"{what} — {note}"[:200] if note else what
+
+
+def _lock(story):
+    """Bring ``story`` up to date from its row, which stays locked until the transaction ends."""
+    story.refresh_from_db(from_queryset=Story.objects.select_for_update())

@@ -2,9 +2,10 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import models
 from django.utils import timezone
 
-from stories.models import Revision
+from stories.models import Revision, Story
 
 # From the lowest role up.
 ROLES = ["anonymous", "staff", "reporter", "editor", "superuser"]
@@ -33,20 +34,23 @@ def _split(value):
     return local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
 
 
+_TIMES = {f.name for f in Story._meta.concrete_fields if isinstance(f, models.DateTimeField)}
+
+
+def _posted(name, value):
+    """How the admin form posts field ``name`` of a story holding ``value``."""
+    if name in _TIMES:
+        return dict(zip([f"{name}_0", f"{name}_1"], _split(value), strict=True))
+    return {name: "" if value is None else value}
+
+
 def story_post_data(story, base_revision=None, **changes):
     """What the admin change form posts for ``story`` unchanged, with ``changes`` applied."""
-    data = {
-        "kicker": story.kicker,
-        "headline": story.headline,
-        "dek": story.dek,
-        "slug": story.slug,
-        "body": story.body,
-        "section": story.section_id,
-        "kind": story.kind,
-        "dateline": story.dateline,
-        "hero_image": story.hero_image_id or "",
-        "seo_headline": story.seo_headline,
-        "status": story.status,
+    data = {}
+    for field in Story._meta.concrete_fields:
+        if field.editable and not field.primary_key:
+            data |= _posted(field.name, getattr(story, field.attname))
+    data |= {
         "tags": ", ".join(story.tags.values_list("name", flat=True)) if story.pk else "",
         "people": list(story.people.values_list("pk", flat=True)) if story.pk else [],
         "related_stories": (
@@ -55,8 +59,6 @@ def story_post_data(story, base_revision=None, **changes):
         "base_revision": Revision.latest_id(story) if base_revision is None else base_revision,
         "_save": "Save",
     }
-    for name in ("published_at", "embargo_until", "last_significant_update"):
-        data[f"{name}_0"], data[f"{name}_1"] = _split(getattr(story, name))
     for prefix in ("bylines", "citations", "corrections"):
         data |= {
             f"{prefix}-TOTAL_FORMS": 0,
@@ -65,8 +67,5 @@ def story_post_data(story, base_revision=None, **changes):
             f"{prefix}-MAX_NUM_FORMS": 1000,
         }
     for name, value in changes.items():
-        if name in ("published_at", "embargo_until", "last_significant_update"):
-            data[f"{name}_0"], data[f"{name}_1"] = _split(value)
-        else:
-            data[name] = value
+        data |= _posted(name, value)
     return data

@@ -1,4 +1,8 @@
-"""Small builders for test data; each fills in only what a test does not care about."""
+"""Small builders for test data; each fills in only what a test does not care about.
+
+They write a story in the state a test starts from, as a fixture; a test about publishing,
+unpublishing or correcting acts through ``stories.workflow``, the path the product takes.
+"""
 
 import itertools
 from datetime import timedelta

@@ -7,6 +7,7 @@ from django.test import RequestFactory, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from stories import workflow
 from stories.admin.base import EDITOR_ONLY_FIELDS
 from stories.models import Correction, Revision, Source, Story, Tag
 from stories.tagging import merge_tags
@@ -150,7 +151,7 @@ class LockedOncePublishedTests(TestCase):
         assert (self.person.name, self.person.bio) != ("Renamed", "Forged")
 
     def test_unpublishing_the_story_frees_the_person_for_reporters(self):
-        Story.objects.filter(pk=self.story.pk).update(status=Story.Status.UNPUBLISHED)
+        workflow.unpublish(self.story, by=make_user("editor"))
         self.client.force_login(self.reporter)
         page = self.client.get(reverse("admin:stories_person_change", args=[self.person.pk]))
         assert 'name="bio"' in page.text

@@ -5,7 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import TestCase, override_settings
 
+from stories import workflow
 from stories.models import Citation, Correction, Person, Story
+from tests.accounts import make_user
 from tests.factories import (
     add_byline,
     cite,
@@ -23,7 +25,7 @@ class ConstraintTests(TestCase):
             make_story(slug="same")
 
     def test_published_story_is_stamped_with_a_publish_time(self):
-        story = make_story(status=Story.Status.PUBLISHED)
+        story = workflow.publish(make_story(), by=make_user("editor"))
         assert story.published_at is not None
 
     def test_database_refuses_published_story_without_time(self):

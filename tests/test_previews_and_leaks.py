@@ -44,6 +44,15 @@ class PreviewTests(TestCase):
         assert f"{CANARY} draft body" in response.text
         assert "<strong>DRAFT</strong>" in response.text
 
+    def test_a_preview_lists_the_related_stories_its_story_page_lists(self):
+        related = make_public_story(headline="Related and public")
+        story = make_public_story()
+        story.related_stories.add(related, self.hidden["scheduled"])
+        self.client.force_login(self.editor)
+        on_page = self.client.get(story.get_absolute_url()).context["related"]
+        in_preview = self.client.get(admin_url("preview", story.pk)).context["related"]
+        assert list(on_page) == list(in_preview) == [related]
+
     def test_a_reviewer_without_an_account_opens_a_shared_link(self):
         _, url = self.shared(self.draft)
         response = self.client.get(url)

@@ -5,9 +5,10 @@ import re
 from collections import deque
 from urllib.parse import urlsplit
 
-from django.test import TestCase
+from django.test import Client, TestCase
 
-from stories.models import Correction, Person, Source, Story
+from stories.models import Correction, Person, PreviewLink, Source, Story
+from tests.accounts import make_user
 from tests.factories import add_byline, cite, hidden_stories, make_person, make_source
 from tests.reader_data import make_image
 from tests.test_demo import load_demo
@@ -153,3 +154,35 @@ class CanaryTests(TestCase):
                 assert found is None or not any(
                     story.pk in {hidden.pk for hidden in self.hidden.values()} for story in found
                 )
+
+
+# The crawl again, with caching on, after an editor has opened every preview and share
+# link: nothing a staff member or a reviewer saw may be served to an anonymous reader.
+CACHED_START = ["/", "/rss/", "/atom/", "/sitemap.xml", "/news-sitemap.xml", "/corrections/"]
+
+
+class CachedCanaryTests(CanaryTests):
+    def setUp(self):
+        super().setUp()
+        editor = make_user("editor", username="canary-editor")
+        staff = Client()
+        staff.force_login(editor)
+        reviewer = Client()
+        for story in self.hidden.values():
+            assert staff.get(f"/admin/stories/story/{story.pk}/preview/").status_code == 200
+            link = PreviewLink.objects.create(story=story, created_by=editor)
+            for client in (staff, reviewer):
+                assert CANARY in client.get(link.get_absolute_url()).text
+            # Staff also read the public site while signed in.
+            staff.get(story.get_absolute_url())
+        for path in CACHED_START:
+            staff.get(path)
+        # Readers fill the cache; the inherited tests then read what it serves.
+        self.warmed = self.crawl(CACHED_START)
+
+    def test_the_crawl_is_served_from_the_cache(self):
+        hits = [path for path in self.warmed if self.client.get(path).get("X-Page-Cache") == "hit"]
+        assert len(hits) > 40, hits
+        for path in hits:
+            with self.subTest(path=path):
+                assert CANARY.lower() not in self.client.get(path).text.lower()

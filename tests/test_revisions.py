@@ -166,7 +166,7 @@ class RestoreTests(TestCase):
     def test_restore_leaves_the_publication_state_alone(self):
         story = make_story(headline="Draft text")
         old = Revision.record(story)
-        workflow.apply_transition(story, "publish", self.editor)
+        workflow.publish(story, by=self.editor)
         restore_revision(old, self.editor)
         story.refresh_from_db()
         assert story.status == Story.Status.PUBLISHED
@@ -234,7 +234,7 @@ class ConflictTests(TestCase):
         url = admin_url("change", story.pk)
         self.client.force_login(self.bob)
         base = base_revision_of(self.client.get(url).text)
-        workflow.apply_transition(story, "publish", self.alice)
+        workflow.publish(story, by=self.alice)
         response = self.client.post(url, story_post_data(story, base, headline="Bob"))
         assert "Alice changed status" in response.text
         assert Story.objects.get(pk=story.pk).headline != "Bob"

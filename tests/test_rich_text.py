@@ -5,7 +5,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
-from stories.admin.workflow import BODY_EXTENSIONS
+from stories.admin.stories import BODY_EXTENSIONS
 from stories.models import Story
 from stories.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_CLASSES, ALLOWED_TAGS
 from tests.accounts import make_user, story_post_data

@@ -38,3 +38,23 @@ class ProductionSettingsTests(SimpleTestCase):
 
     def test_development_needs_no_configuration(self):
         assert import_settings(DEBUG="1").returncode == 0
+
+
+class FrontEndCacheSettingsTests(SimpleTestCase):
+    def test_an_unknown_purge_backend_fails_clearly(self):
+        result = import_settings(DEBUG="1", FRONTEND_CACHE_BACKEND="fastly")
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: FRONTEND_CACHE_BACKEND is 'fastly'" in result.stderr
+
+    def test_a_purge_backend_without_the_cache_address_fails_clearly(self):
+        result = import_settings(DEBUG="1", FRONTEND_CACHE_BACKEND="varnish")
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: FRONTEND_CACHE_URL is not set" in result.stderr
+
+    def test_a_purge_backend_with_the_addresses_of_its_caches_loads(self):
+        result = import_settings(
+            DEBUG="1",
+            FRONTEND_CACHE_BACKEND="varnish",
+            FRONTEND_CACHE_URL="http://10.0.0.1:6081, http://10.0.0.2:6081",
+        )
+        assert result.returncode == 0, result.stderr

@@ -3,7 +3,9 @@ from datetime import timedelta
 from django.test import TestCase
 from django.utils import timezone
 
+from stories import workflow
 from stories.models import Story
+from tests.accounts import make_user
 from tests.factories import hidden_stories, make_public_story
 
 
@@ -12,6 +14,7 @@ class PublicRuleTests(TestCase):
     def setUpTestData(cls):
         cls.public = make_public_story(headline="Visible")
         cls.hidden = hidden_stories()
+        cls.editor = make_user("editor")
 
     def test_only_published_stories_whose_time_has_come_are_public(self):
         assert list(Story.objects.public()) == [self.public]
@@ -36,7 +39,7 @@ class PublicRuleTests(TestCase):
     def test_publishing_without_a_time_publishes_now(self):
         story = self.hidden["draft"]
         before = timezone.now()
-        story.publish()
+        workflow.publish(story, by=self.editor)
         assert story.published_at >= before
         assert story.is_public
 

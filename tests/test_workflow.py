@@ -1,8 +1,9 @@
-"""Transitions, scheduling, embargo display and corrections in the admin."""
+"""Transitions, scheduling, embargo display and corrections: in the admin and from code."""
 
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,7 @@ from stories import workflow
 from stories.models import Correction, Revision, StatusChange, Story
 from stories.models.revisions import BASELINE_SUMMARY
 from tests.accounts import make_user, story_post_data
-from tests.factories import make_public_story, make_story
+from tests.factories import make_public_story, make_section, make_story
 
 Status = Story.Status
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -58,7 +59,7 @@ class TransitionTests(TestCase):
 
     def test_publishing_without_a_time_publishes_now_and_the_story_is_public(self):
         story = make_story(status=Status.IN_REVIEW)
-        workflow.apply_transition(story, "publish", self.editor)
+        workflow.publish(story, by=self.editor)
         story.refresh_from_db()
         assert story.is_public
         assert story.published_at <= timezone.now()
@@ -67,7 +68,7 @@ class TransitionTests(TestCase):
         when = timezone.now() + timedelta(hours=5)
         story = make_story(status=Status.IN_REVIEW, published_at=when)
         assert workflow.TRANSITIONS["publish"].label_for(story) == "Schedule"
-        workflow.apply_transition(story, "publish", self.editor)
+        workflow.publish(story, by=self.editor)
         assert not story.is_public
         assert story in Story.objects.public(at=when)
 
@@ -230,3 +231,98 @@ class QueryBudgetTests(TestCase):
         few = [self.count(url) for url in urls]
         self.add_rows(27)
         assert [self.count(url) for url in urls] == few
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+class WorkflowFunctionTests(TestCase):
+    """The one path every caller takes: the admin, commands, the demo loader, an API."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.reporter = make_user("reporter")
+        cls.editor = make_user("editor", "alice")
+
+    def test_every_action_names_who_acts(self):
+        story = make_story()
+        with self.assertRaises(TypeError):
+            workflow.publish(story, by=None)
+        with self.assertRaises(TypeError):
+            workflow.save_story(story, by=None)
+        assert Story.objects.get(pk=story.pk).status == Status.DRAFT
+
+    def test_a_program_acts_as_the_system_only_saying_who_it_is_and_is_recorded_so(self):
+        story = make_story()
+        with self.assertRaises(ValueError):
+            workflow.publish(story, by=workflow.SYSTEM)
+        workflow.publish(story, by=workflow.SYSTEM, note="nightly import")
+        change = StatusChange.objects.get(story=story)
+        assert (change.from_status, change.to_status, change.changed_by) == (
+            "draft",
+            "published",
+            None,
+        )
+        latest = story.revisions.first()
+        assert (latest.summary, latest.created_by) == ("Publish — nightly import", None)
+
+    def test_publishing_at_a_future_time_schedules_and_says_so(self):
+        when = timezone.now() + timedelta(days=2)
+        story = workflow.publish(make_story(), by=self.editor, at=when)
+        assert story.published_at == when
+        assert not story.is_public
+        assert story in Story.objects.public(at=when)
+        assert StatusChange.objects.get(story=story).publish_time == when
+        assert story.revisions.first().summary == "Schedule"
+
+    def test_a_reporter_cannot_publish_or_lift_an_embargo_from_code_either(self):
+        story = make_story(
+            status=Status.IN_REVIEW, embargo_until=timezone.now() + timedelta(days=1)
+        )
+        for act in (workflow.publish, workflow.lift_embargo):
+            with self.subTest(act=act.__name__), self.assertRaises(PermissionDenied):
+                act(story, by=self.reporter)
+        story.refresh_from_db()
+        assert story.status == Status.IN_REVIEW
+        assert story.embargo_until is not None
+        assert not StatusChange.objects.filter(story=story).exists()
+
+    def test_saving_records_a_revision_and_never_moves_the_status(self):
+        story = make_story(headline="Before")
+        story.headline = "After"
+        revision = workflow.save_story(story, by=self.reporter)
+        assert (revision.summary, revision.created_by) == ("Edited", self.reporter)
+        assert revision.snapshot["headline"] == "After"
+        story.status = Status.PUBLISHED
+        story.published_at = timezone.now()
+        with self.assertRaises(ValidationError) as refused:
+            workflow.save_story(story, by=self.editor)
+        assert "status" in refused.exception.message_dict
+        assert Story.objects.get(pk=story.pk).status == Status.DRAFT
+
+    def test_a_reporter_saving_cannot_set_a_publish_time_or_shorten_an_embargo(self):
+        embargo = timezone.now() + timedelta(days=1)
+        story = make_story(embargo_until=embargo)
+        story.published_at = timezone.now() + timedelta(days=3)
+        story.embargo_until = embargo - timedelta(hours=1)
+        with self.assertRaises(ValidationError) as refused:
+            workflow.save_story(story, by=self.reporter)
+        assert set(refused.exception.message_dict) == {"published_at", "embargo_until"}
+        stored = Story.objects.get(pk=story.pk)
+        assert (stored.published_at, stored.embargo_until) == (None, embargo)
+
+    def test_a_save_from_an_outdated_revision_is_refused_naming_the_later_ones(self):
+        story = make_story(headline="Original")
+        base = workflow.save_story(story, by=self.reporter).pk
+        story.headline = "Alice's headline"
+        theirs = workflow.save_story(story, by=self.editor, base_revision=base)
+        story.headline = "The reporter's headline"
+        with self.assertRaises(workflow.EditConflict) as refused:
+            workflow.save_story(story, by=self.reporter, base_revision=base)
+        assert refused.exception.later == [theirs]
+        assert Story.objects.get(pk=story.pk).headline == "Alice's headline"
+
+    def test_a_new_story_starts_as_a_draft_created_by_whoever_saved_it(self):
+        story = Story(headline="New", slug="new-through-the-workflow", section=make_section())
+        revision = workflow.save_story(story, by=self.reporter)
+        assert revision.summary == "Created"
+        story.refresh_from_db()
+        assert (story.status, story.created_by) == (Status.DRAFT, self.reporter)

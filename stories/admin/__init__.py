@@ -1,1 +1,2 @@
-from . import images, library, pages, stories, tags  # noqa: F401  (registers the ModelAdmins)
+# Importing each module registers its ModelAdmins.
+from . import corrections, images, pages, people, sections, sources, stories, tags  # noqa: F401

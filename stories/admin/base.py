@@ -1,4 +1,4 @@
-"""What every admin page of the newsroom shares: editor-only fields, locks and input checks."""
+"""What every admin of the newsroom shares: editor-only fields, locks, input checks, own pages."""
 
 import re
 
@@ -9,6 +9,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.template.response import TemplateResponse
 
 from stories import workflow
 from stories.models import Image, Source, Story
@@ -127,6 +128,35 @@ class NewsroomAdmin(BoundedDatesMixin, admin.ModelAdmin):
     def may_see(self, request, lookup):
         hidden = editor_only_field(self.model, lookup)
         return hidden is None or request.user.has_perm(EDITOR_ONLY_FIELDS[hidden])
+
+    def get_fieldsets(self, request, obj=None):
+        # A field the user may not see is left out of the form, so that a forged POST can
+        # neither read nor overwrite it; a fieldset left empty goes too.
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = [self._seen(request, row) for row in options["fields"]]
+            if fields := [row for row in fields if row]:
+                fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
+
+    def _seen(self, request, row):
+        """A fieldset row (a field name or a tuple of them) without what the user may not see."""
+        if isinstance(row, str):
+            return row if self.may_see(request, row) else None
+        return tuple(name for name in row if self.may_see(request, name))
+
+    def render_page(self, request, template, title, **context):
+        """One of this admin's own pages: ``admin/<app>/<model>/<template>``, looking native."""
+        return TemplateResponse(
+            request,
+            f"admin/{self.opts.app_label}/{self.opts.model_name}/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                **context,
+            },
+        )
 
     def lookup_allowed(self, lookup, value, request):
         # Filtering on a hidden field would let its text be guessed a letter at a time.

@@ -3,14 +3,11 @@ import re
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
-from stories import workflow
 from stories.forms import ImageForm
-from stories.models import Byline, Image, Story
+from stories.models import Image, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
 
@@ -83,37 +80,19 @@ class ImageAdmin(LockedOncePublishedMixin, NewsroomAdmin):
         callback = request.GET.get("CKEditorFuncNum", "")
         if not re.fullmatch(r"-?\d{1,9}", callback):
             callback = ""
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Place an image in the story",
-            "is_popup": True,
-            "query": query,
-            "page": page,
-            "rows": [(image, thumbnail(image)) for image in page],
-            "callback": callback,
-        }
-        return TemplateResponse(request, "admin/stories/image/picker.html", context)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if workflow.can_publish(request.user):
-            return fieldsets
-        # The usage note is left out of the form, so a forged POST cannot change it either.
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "usage_note"]})
-            for name, options in fieldsets
-        ]
+        return self.render_page(
+            request,
+            "picker.html",
+            "Place an image in the story",
+            is_popup=True,
+            query=query,
+            page=page,
+            rows=[(image, thumbnail(image)) for image in page],
+            callback=callback,
+        )
 
     def stories_showing(self, image):
-        # As hero, inline in the body, or as the portrait of someone in a byline or among the
-        # people in the story.
-        return Story.objects.filter(
-            Q(hero_image=image)
-            | Q(body__contains=f'data-file="{image.pk}"')
-            | Q(pk__in=Byline.objects.filter(person__photo=image).values("story"))
-            | Q(people__photo=image)
-        )
+        return Story.objects.showing(image)
 
     @admin.display(description="picture")
     def preview(self, image):

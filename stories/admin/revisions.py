@@ -3,6 +3,7 @@
 import re
 from difflib import SequenceMatcher
 
+from django.db import models
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -17,8 +18,14 @@ LABELS = {
     "people": "people in this story",
     "related_stories": "related stories",
 }
-TEXT_KEYS = {"kicker", "headline", "dek", "slug", "body", "dateline", "seo_headline"}
-TIME_KEYS = {"published_at", "embargo_until", "last_significant_update"}
+_fields = {field.name: field for field in Story._meta.concrete_fields}
+# Compared word by word.
+TEXT_KEYS = {
+    name
+    for name, field in _fields.items()
+    if isinstance(field, (models.CharField, models.TextField)) and not field.choices
+}
+TIME_KEYS = {name for name, field in _fields.items() if isinstance(field, models.DateTimeField)}
 _words = re.compile(r"(\s+)")
 
 
@@ -69,10 +76,8 @@ class Names:
         deleted = "(deleted)"
         if key in TIME_KEYS:
             return format_time(value)
-        if key == "status":
-            return Story.Status(value).label if value else "—"
-        if key == "kind":
-            return Story.Kind(value).label if value else "—"
+        if key in _fields and _fields[key].choices:
+            return dict(_fields[key].choices).get(value, value) if value else "—"
         if key == "section":
             return self.section.get(value, deleted)
         if key == "hero_image":

@@ -1,16 +1,114 @@
+"""The story admin: the form editors fill in, its inlines, and the list of stories.
+
+Its own pages and buttons (workflow moves, previews, revisions, corrections) are in
+``story_views``; every rule the form and those views apply is in ``stories.workflow``.
+"""
+
+from functools import partial
+
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.html import format_html
+from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.managers import TaggableManager
 
+from stories import workflow
 from stories.models import Byline, Citation, Correction, Revision, Story
 from stories.search import search_stories
 
+from . import story_views
 from .base import BoundedDatesMixin, NewsroomAdmin
+from .revisions import describe_changes
 from .tag_input import TagInputField
-from .workflow import StoryWorkflowAdmin
+
+# The story form's fields, in the groups the admin shows. A new field of the story is added
+# here, besides the model, its migration and the reader's template.
+FIELDSETS = [
+    (None, {"fields": ["kicker", "headline", "dek", "slug", "body"]}),
+    ("Placement", {"fields": ["section", "kind", "dateline", "tags", "hero_image"]}),
+    (
+        "Publication",
+        {"fields": ["status", "published_at", "embargo_until", "last_significant_update"]},
+    ),
+    ("Search and social", {"fields": ["seo_headline"], "classes": ["collapse"]}),
+    ("Connections", {"fields": ["people", "related_stories"]}),
+]
+
+# What the body's toolbar offers; stories/sanitize.py allows all of it and removes the rest.
+BODY_EXTENSIONS = {
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    # Numbering styles (a, b, c / i, ii, iii) are not offered: the sanitizer keeps plain lists.
+    "OrderedList": {"enableListAttributes": False},
+    "ListItem": True,
+    "Blockquote": True,
+    "Bold": True,
+    "Italic": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Pictures come from the image library only: "Browse…" in the figure dialog opens it.
+    "Figure": {"pickerUrl": reverse_lazy("admin:stories_image_picker")},
+    "Image": True,
+    "Caption": True,
+}
+
+
+class StoryForm(forms.ModelForm):
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # Who is saving: set for each request by StoryAdmin.get_form.
+    user = None
+
+    class Meta:
+        model = Story
+        fields = [name for _, options in FIELDSETS for name in options["fields"]]
+        widgets = {
+            "body": AdminProseEditorWidget(
+                config={"extensions": BODY_EXTENSIONS}, preset="configurable"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["base_revision"] = Revision.latest_id(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        base = (cleaned.get("base_revision") or 0) if self.instance.pk else None
+        try:
+            workflow.check_save(self.instance, cleaned, by=self.user, base_revision=base)
+        except workflow.EditConflict as conflict:
+            # Saving the same form again is the deliberate choice to replace their version.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("base_revision")] = conflict.latest.pk
+            raise ValidationError(conflict_message(conflict), code="conflict") from None
+        return cleaned
+
+
+def conflict_message(conflict):
+    changes = "; ".join(
+        f"{rev.author_name} changed {describe_changes(rev.changed_fields)} "
+        f"({rev.summary or 'saved'}) at "
+        f"{timezone.localtime(rev.created_at):%H:%M:%S on %b %-d, %Y %Z}"
+        for rev in conflict.later
+    )
+    story = conflict.story
+    base = conflict.base or Revision.objects.filter(story=story).last().pk
+    compare = reverse("admin:stories_story_compare", args=[story.pk])
+    return format_html(
+        "Your changes were not saved: this story changed after you opened it. {} "
+        "Your version is kept below. "
+        '<a href="{}" target="_blank" rel="noopener">Compare their changes '
+        "(opens in a new tab)</a>; to replace them with your version, save again.",
+        changes + ".",
+        f"{compare}?a={base}&b={conflict.latest.pk}",
+    )
 
 
 class BylineForm(forms.ModelForm):
@@ -77,7 +175,10 @@ class CorrectionInline(BoundedDatesMixin, admin.StackedInline):
 
 
 @admin.register(Story)
-class StoryAdmin(StoryWorkflowAdmin):
+class StoryAdmin(NewsroomAdmin):
+    form = StoryForm
+    fieldsets = FIELDSETS
+    inlines = [BylineInline, CitationInline, CorrectionInline]
     list_display = [
         "headline",
         "status",
@@ -93,31 +194,72 @@ class StoryAdmin(StoryWorkflowAdmin):
     search_fields = ["headline", "dek", "body", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "people", "related_stories", "hero_image"]
-    inlines = [BylineInline, CitationInline, CorrectionInline]
     formfield_overrides = {TaggableManager: {"form_class": TagInputField}}
-    fieldsets = [
-        (None, {"fields": ["kicker", "headline", "dek", "slug", "body"]}),
-        ("Placement", {"fields": ["section", "kind", "dateline", "tags", "hero_image"]}),
-        (
-            "Publication",
-            {"fields": ["status", "published_at", "embargo_until", "last_significant_update"]},
-        ),
-        ("Search and social", {"fields": ["seo_headline"], "classes": ["collapse"]}),
-        ("Connections", {"fields": ["people", "related_stories"]}),
-    ]
+    actions = ["submit_for_review", "publish_stories", "unpublish_stories"]
+    change_form_template = "admin/stories/story/change_form.html"
+    change_list_template = "admin/stories/story/change_list.html"
 
     class Media:
         css = {"all": ["css/admin-rich-text.css"]}
         js = ["js/admin-autocomplete-labels.js", "js/admin-rich-text-label.js"]
 
+    def get_urls(self):
+        return [*story_views.urls(self), *super().get_urls()]
+
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("person")), "tags"
-            )
+        bylines = Prefetch("bylines", queryset=Byline.objects.select_related("person"))
+        return super().get_queryset(request).prefetch_related(bylines, "tags")
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and workflow.can_delete(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, *workflow.read_only_fields(request.user)]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self.has_change_permission(request, obj):
+            fieldsets.append((None, {"fields": ["base_revision"], "classes": ["hidden"]}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: save_related saves the story with what hangs off it, in one go."""
+
+    def save_related(self, request, form, formsets, change):
+        workflow.save_story(
+            form.instance,
+            by=request.user,
+            base_revision=(form.cleaned_data.get("base_revision") or 0) if change else None,
+            save_related=partial(super().save_related, request, form, formsets, change),
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = story_views.change_page_context(self, request, object_id)
+        return super().change_view(request, object_id, form_url, context | (extra_context or {}))
+
+    @admin.display(description="publication")
+    def publication(self, story):
+        if story.is_embargoed:
+            local = timezone.localtime(story.embargo_until)
+            return format_html("<strong>EMBARGOED</strong> until {}", f"{local:%b %-d, %H:%M %Z}")
+        if story.is_scheduled:
+            return f"Scheduled for {timezone.localtime(story.published_at):%b %-d, %H:%M %Z}"
+        if story.status == Story.Status.PUBLISHED:
+            return "Live"
+        return "Not public"
 
     @admin.display(description="bylines")
     def byline_names(self, story):
@@ -135,21 +277,29 @@ class StoryAdmin(StoryWorkflowAdmin):
             return super().get_search_results(request, queryset, search_term)
         return search_stories(queryset, search_term), False
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    @admin.action(description="Submit selected stories for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self.move_selected(request, queryset, "submit")
 
+    @admin.action(description="Publish or schedule selected stories", permissions=["publish"])
+    def publish_stories(self, request, queryset):
+        self.move_selected(request, queryset, "publish")
 
-@admin.register(Correction)
-class CorrectionAdmin(NewsroomAdmin):
-    list_display = ["story", "kind", "published_at"]
-    list_filter = ["kind"]
-    list_select_related = ["story"]
-    date_hierarchy = "published_at"
-    search_fields = ["text", "story__headline"]
-    autocomplete_fields = ["story"]
+    @admin.action(description="Unpublish selected stories", permissions=["publish"])
+    def unpublish_stories(self, request, queryset):
+        self.move_selected(request, queryset, "unpublish")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        Revision.record(obj.story, request.user, summary="Correction edited")
+    def move_selected(self, request, queryset, name):
+        moved, refused = [], []
+        for story in queryset:
+            try:
+                workflow.apply_transition(story, name, by=request.user)
+                moved.append(story)
+            except (PermissionDenied, workflow.TransitionNotAllowed):
+                refused.append(story)
+        label = workflow.TRANSITIONS[name].label
+        if moved:
+            messages.success(request, f"{label}: {len(moved)} stories.")
+        if refused:
+            names = ", ".join(f"“{s}”" for s in refused)
+            messages.warning(request, f"{label} does not apply to {names}; left unchanged.")

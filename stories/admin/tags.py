@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -203,24 +202,12 @@ class TagAdmin(NewsroomAdmin):
             *super().get_urls(),
         ]
 
-    def render(self, request, template, title, **context):
-        return TemplateResponse(
-            request,
-            f"admin/stories/tag/{template}",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": title,
-                **context,
-            },
-        )
-
     def merge_view(self, request):
         if not can_manage_tags(request):
             raise PermissionDenied
         form = MergeTagsForm(request.POST if request.method == "POST" else request.GET)
         if not form.is_valid():
-            return self.render(request, "merge.html", "Merge tags", form=form, plan=None)
+            return self.render_page(request, "merge.html", "Merge tags", form=form, plan=None)
         into = form.cleaned_data["into"]
         if request.method == "POST":
             merge = merge_tags(form.cleaned_data["sources"], into, by=request.user)
@@ -233,7 +220,7 @@ class TagAdmin(NewsroomAdmin):
             return redirect("admin:stories_tag_change", merge.target_id)
         target = into if isinstance(into, Tag) else None
         plan = plan_merge(form.cleaned_data["sources"], target, target_name=str(into))
-        return self.render(request, "merge.html", "Merge tags", form=form, plan=plan)
+        return self.render_page(request, "merge.html", "Merge tags", form=form, plan=plan)
 
     def duplicates_view(self, request):
         if not can_manage_tags(request):
@@ -243,7 +230,7 @@ class TagAdmin(NewsroomAdmin):
         for group in groups:
             query = {"tags": [tag.pk for tag in group.tags], "target": group.suggested_target.pk}
             group.merge_url = f"{merge_url}?{urlencode(query, doseq=True)}"
-        return self.render(request, "duplicates.html", "Likely duplicate tags", groups=groups)
+        return self.render_page(request, "duplicates.html", "Likely duplicate tags", groups=groups)
 
     def cleanup_view(self, request):
         if not can_manage_tags(request):
@@ -265,7 +252,7 @@ class TagAdmin(NewsroomAdmin):
                 )
             return redirect("admin:stories_tag_changelist")
         unused = Tag.objects.unused()
-        return self.render(request, "cleanup.html", "Delete unused tags", tags=unused)
+        return self.render_page(request, "cleanup.html", "Delete unused tags", tags=unused)
 
     def suggest_view(self, request):
         """Existing tags matching ``?q=``, for the tag input on the story form."""
@@ -374,11 +361,10 @@ class TagMergeAdmin(NewsroomAdmin):
                     request, f"Undid the merge of {merge.merged_names}.", messages.SUCCESS
                 )
             return redirect("admin:stories_tagmerge_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Undo tag merge",
-            "merge": merge,
-            "sources": merge.details.get("sources", []),
-        }
-        return TemplateResponse(request, "admin/stories/tagmerge/undo.html", context)
+        return self.render_page(
+            request,
+            "undo.html",
+            "Undo tag merge",
+            merge=merge,
+            sources=merge.details.get("sources", []),
+        )

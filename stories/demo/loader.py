@@ -1,23 +1,21 @@
 import datetime
 import zoneinfo
+from collections import defaultdict
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.html import format_html
 
-from stories.models import (
-    Byline,
-    Citation,
-    Correction,
-    Image,
-    Person,
-    Section,
-    Source,
-    Story,
-    Tag,
-)
+from stories import changes, workflow
+from stories.models import Byline, Citation, Image, Person, Section, Source, Story, Tag
 
 from . import coverage, pictures
+
+# How the workflow's records name the loader, which acts as the system.
+NOTE = "demo coverage"
+# Fields a demo story gives as they are.
+STORY_TEXT = ["slug", "headline", "seo_headline", "kicker", "dek", "kind", "dateline"]
 
 
 def _local(value):
@@ -46,11 +44,13 @@ def _with_figures(body, images):
 def load_demo_coverage() -> list[str]:
     """Create whatever part of the demo coverage is missing; return what was created.
 
-    Existing objects are left untouched, so editors' changes survive a second run.
+    Existing objects are left untouched, so editors' changes survive a second run. Stories
+    are saved, published and corrected through the workflow, as the system, each step
+    recorded with the note ``NOTE``.
     """
     created = []
 
-    def note(obj, was_created):
+    def note(obj, was_created=True):
         if was_created:
             created.append(f"{obj._meta.verbose_name}: {obj}")
         return obj
@@ -71,32 +71,35 @@ def load_demo_coverage() -> list[str]:
         sources[data["key"]] = note(
             *Source.objects.get_or_create(name=fields.pop("name"), defaults=fields)
         )
-
-    inline_images = {}
-    for key, data in pictures.INLINE_PICTURES.items():
-        fields = {k: v for k, v in data.items() if k != "draw"}
-        image = Image.objects.filter(caption=data["caption"], credit=data["credit"]).first()
-        if image is None:
-            image = note(Image.objects.create(file=data["draw"](), **fields), True)
-        inline_images[key] = image
+    figures = {key: _picture(data, note) for key, data in pictures.INLINE_PICTURES.items()}
+    heroes = {data["story"]: _picture(data, note) for data in pictures.PICTURES}
 
     for data in coverage.STORIES:
-        if Story.objects.filter(slug=data["slug"]).exists():
-            continue
-        story = Story.objects.create(
-            slug=data["slug"],
-            headline=data["headline"],
-            seo_headline=data.get("seo_headline", ""),
-            kicker=data["kicker"],
-            dek=data["dek"],
-            body=_with_figures(data["body"].strip(), inline_images),
-            section=sections[data["section"]],
-            kind=data["kind"],
-            dateline=data["dateline"],
-            status=data["status"],
-            published_at=_local(data["published_at"]),
-        )
-        note(story, True)
+        if not Story.objects.filter(slug=data["slug"]).exists():
+            story = Story(
+                hero_image=heroes.get(data["slug"]),
+                body=_with_figures(data["body"].strip(), figures),
+                section=sections[data["section"]],
+                **{name: data.get(name, "") for name in STORY_TEXT},
+            )
+            note(_add_story(story, data, people, sources))
+
+    return created + _give_heroes(heroes) + _link_related()
+
+
+def _picture(data, note):
+    """The library image drawn from ``data``, drawn now if the library does not have it yet."""
+    image = Image.objects.filter(caption=data["caption"], credit=data["credit"]).first()
+    if image is not None:
+        return image
+    fields = {k: v for k, v in data.items() if k not in ("story", "draw")}
+    return note(Image.objects.create(file=data["draw"](), **fields))
+
+
+def _add_story(story, data, people, sources):
+    """Save, publish and correct ``story`` as the newsroom would have, from its demo ``data``."""
+
+    def relations():
         story.tags.set(data["tags"])
         story.people.set([people[slug] for slug in data["people"]])
         Byline.objects.bulk_create(
@@ -117,20 +120,41 @@ def load_demo_coverage() -> list[str]:
                 data["citations"], start=1
             )
         )
-        for kind, when, text in data["corrections"]:
-            Correction.objects.create(story=story, kind=kind, published_at=_local(when), text=text)
+        changes.touch(stories=[story.pk])  # bylines and citations come through bulk_create
 
+    system = workflow.SYSTEM
+    workflow.save_story(story, by=system, note=NOTE, save_related=relations)
+    if data["status"] == Story.Status.PUBLISHED:
+        workflow.publish(story, by=system, at=_local(data["published_at"]), note=NOTE)
+    for kind, when, text in data["corrections"]:
+        workflow.add_correction(story, by=system, kind=kind, text=text, at=_local(when), note=NOTE)
+    return story
+
+
+def _give_heroes(heroes) -> list[str]:
+    """Give its picture to a story loaded before the demo coverage had one."""
+    given = []
+    for slug, image in heroes.items():
+        story = Story.objects.filter(slug=slug, hero_image=None).first()
+        if story is not None:
+            story.hero_image = image
+            workflow.save_story(story, by=workflow.SYSTEM, note=NOTE)
+            given.append(f"hero image of {slug}")
+    return given
+
+
+def _link_related() -> list[str]:
+    related = defaultdict(list)
     for slug, other in coverage.RELATED:
-        story, related = Story.objects.get(slug=slug), Story.objects.get(slug=other)
-        if not story.related_stories.filter(pk=related.pk).exists():
-            story.related_stories.add(related)
-            created.append(f"related stories: {story} ↔ {related}")
-
-    for data in pictures.PICTURES:
-        fields = {k: v for k, v in data.items() if k not in ("story", "draw")}
-        image = Image.objects.filter(caption=data["caption"], credit=data["credit"]).first()
-        if image is None:
-            image = note(Image.objects.create(file=data["draw"](), **fields), True)
-        if Story.objects.filter(slug=data["story"], hero_image=None).update(hero_image=image):
-            created.append(f"hero image of {data['story']}")
-    return created
+        related[slug].append(other)
+    linked = []
+    for slug, others in related.items():
+        story = Story.objects.get(slug=slug)
+        missing = list(
+            Story.objects.filter(slug__in=others).exclude(pk__in=story.related_stories.all())
+        )
+        if missing:
+            link = partial(story.related_stories.add, *missing)
+            workflow.save_story(story, by=workflow.SYSTEM, note=NOTE, save_related=link)
+            linked += [f"related stories: {story} ↔ {other}" for other in missing]
+    return linked

@@ -57,8 +57,7 @@ class Image(models.Model):
         if not self.alt_text.strip() and self.pk:
             from .stories import Story
 
-            used = models.Q(hero_image=self) | models.Q(body__contains=f'data-file="{self.pk}"')
-            published = Story.objects.filter(used, status=Story.Status.PUBLISHED)
+            published = Story.objects.illustrated_with(self).filter(status=Story.Status.PUBLISHED)
             if published.exists():
                 raise ValidationError(
                     {

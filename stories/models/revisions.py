@@ -1,24 +1,20 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-# Fields copied back by a restore. The publication fields are recorded and compared too, but
-# only a workflow transition changes them, so that a restore can never publish, unpublish,
-# reschedule or lift an embargo.
-CONTENT_FIELDS = [
-    "kicker",
-    "headline",
-    "dek",
-    "slug",
-    "body",
-    "section",
-    "kind",
-    "dateline",
-    "hero_image",
-    "seo_headline",
-]
+from .stories import Story
+
 PUBLICATION_FIELDS = ["status", "published_at", "embargo_until", "last_significant_update"]
+# Fields copied back by a restore: every field of the story an editor fills in. The
+# publication fields are recorded and compared too, but only the workflow changes them, so
+# that a restore can never publish, unpublish, reschedule or lift an embargo.
+CONTENT_FIELDS = [
+    field.name
+    for field in Story._meta.concrete_fields
+    if field.editable and not field.primary_key and field.name not in PUBLICATION_FIELDS
+]
 RELATION_FIELDS = ["tags", "bylines", "citations", "people", "related_stories"]
 SNAPSHOT_KEYS = CONTENT_FIELDS + PUBLICATION_FIELDS + RELATION_FIELDS
 BASELINE_SUMMARY = "As found before the first recorded change"
@@ -37,7 +33,7 @@ CITATION_KEYS = [
 def take_snapshot(story) -> dict:
     """Every editable field of ``story`` as JSON-ready data, read fresh from the database."""
     from .sources import Citation
-    from .stories import Byline, Story
+    from .stories import Byline
 
     story = Story.objects.get(pk=story.pk)
     data = {}
@@ -116,7 +112,7 @@ class Revision(models.Model):
         return self.created_by.get_full_name() or self.created_by.get_username()
 
 
-class RestoreError(Exception):
+class RestoreError(ValidationError):
     """A revision refers to things that no longer exist."""
 
 
@@ -125,15 +121,15 @@ def _foreign_keys(values, *names):
 
 
 @transaction.atomic
-def restore_revision(revision, user=None):
+def restore_revision(revision, user=None, *, note=""):
     """Bring the revision's content back into its story and record that as a new revision."""
-    from stories.search import reindex_stories
+    from stories import changes
 
     from .images import Image
     from .people import Person
     from .sections import Section
     from .sources import Citation, Source
-    from .stories import Byline, Story
+    from .stories import Byline
 
     data = revision.snapshot
     story = Story.objects.select_for_update().get(pk=revision.story_id)
@@ -175,10 +171,11 @@ def restore_revision(revision, user=None):
     Citation.objects.bulk_create(
         Citation(story=story, **_foreign_keys(values, "source")) for values in data["citations"]
     )
-    # Bylines come back through bulk_create, which sends no signals: tell the search index.
-    reindex_stories(Story.objects.filter(pk=story.pk))
+    # Bylines and citations come back through bulk_create, which sends no signals.
+    changes.touch(stories=[story.pk])
     when = timezone.localtime(revision.created_at).strftime("%b %-d, %Y %H:%M")
-    return Revision.record(story, user, summary=f"Restored revision {revision.pk} of {when}")
+    summary = f"Restored revision {revision.pk} of {when}"
+    return Revision.record(story, user, summary=f"{summary} — {note}" if note else summary)
 
 
 def parse_snapshot_time(value):

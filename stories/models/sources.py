@@ -2,13 +2,40 @@ import uuid
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
+from django.urls import reverse
 
 
 def document_path(source, filename):
     """A random, unguessable name: a document's own name can identify who supplied it."""
     suffix = PurePath(filename).suffix.lower()[:10]
     return f"documents/{uuid.uuid4().hex}{suffix}"
+
+
+def private_storage():
+    """Outside the public media: ``stories.files.source_document`` decides who gets a file."""
+    return storages["private"]
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_public_document(self):
+        """Sources whose document a reader may download.
+
+        The document must be marked public and the source cited by name in a story
+        readers can see; anything else is for the newsroom only.
+        """
+        from .stories import Story
+
+        return (
+            self.exclude(document="")
+            .filter(
+                document_is_public=True,
+                citations__is_anonymous=False,
+                citations__story__in=Story.objects.public(),
+            )
+            .distinct()
+        )
 
 
 class Source(models.Model):
@@ -26,12 +53,21 @@ class Source(models.Model):
     name = models.CharField(max_length=200)
     affiliation = models.CharField(max_length=200, blank=True)
     url = models.URLField("public URL", blank=True)
-    document = models.FileField(upload_to=document_path, blank=True)
+    document = models.FileField(upload_to=document_path, storage=private_storage, blank=True)
+    document_is_public = models.BooleanField(
+        "readers may download the document",
+        default=False,
+        help_text="Tick only for a document meant for readers, such as a public record or a "
+        "published report: stories that cite this source by name then link to it. Anything "
+        "given in confidence stays unticked; only the newsroom can open it.",
+    )
     contact_details = models.TextField(
         blank=True, help_text="Editor-only. Never shown to readers."
     )
     private_notes = models.TextField(blank=True, help_text="Editor-only. Never shown to readers.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -43,6 +79,12 @@ class Source(models.Model):
         if self.affiliation:
             return f"{self.name} ({self.affiliation})"
         return self.name
+
+    @property
+    def document_url(self) -> str:
+        if not self.document:
+            return ""
+        return reverse("source-document", kwargs={"name": self.document.name})
 
 
 class Citation(models.Model):
@@ -105,6 +147,6 @@ class Citation(models.Model):
             return ""
         if self.source.url:
             return self.source.url
-        if self.source.document:
-            return self.source.document.url
+        if self.source.document_is_public:
+            return self.source.document_url
         return ""

@@ -13,6 +13,10 @@ from .redirects import KeepsOldSlugs
 from .tags import StoryTagManager, TaggedStory
 
 
+def _carrying(image):
+    return Q(hero_image=image) | Q(body__contains=inline_images.marker(image.pk))
+
+
 class StoryQuerySet(models.QuerySet):
     def public(self, at=None):
         """Stories a reader may see, through any channel.
@@ -41,6 +45,23 @@ class StoryQuerySet(models.QuerySet):
         if newest is not None:
             kinds = [Story.objects.filter(pk__in=kind.values("pk")[:newest]) for kind in kinds]
         return self.filter(pk__in=kinds[0].values("pk").union(kinds[1].values("pk")))
+
+    def related_to(self, story):
+        """Stories an editor linked to ``story`` as related, in either direction."""
+        return self.filter(related_stories=story)
+
+    def illustrated_with(self, image):
+        """Stories carrying ``image`` as their hero or in their body: readers need it described."""
+        return self.filter(_carrying(image))
+
+    def showing(self, image):
+        """Stories that show ``image``: as hero, in the body, or as the portrait of someone in a
+        byline or among the people in the story."""
+        return self.filter(
+            _carrying(image)
+            | Q(pk__in=Byline.objects.filter(person__photo=image).values("story"))
+            | Q(pk__in=Story.people.through.objects.filter(person__photo=image).values("story"))
+        )
 
     def waiting(self, at=None):
         """Published stories readers cannot see yet: scheduled, or held back by an embargo."""
@@ -174,8 +195,6 @@ class Story(KeepsOldSlugs):
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -235,12 +254,6 @@ class Story(KeepsOldSlugs):
                     f"before the story is published: {names}."
                 }
             )
-
-    def publish(self, at=None):
-        self.check_images_are_described()
-        self.status = self.Status.PUBLISHED
-        self.published_at = at or self.published_at or timezone.now()
-        self.save()
 
 
 class Byline(models.Model):

@@ -197,25 +197,35 @@ class TagMerge(models.Model):
 
 
 class StoryTagManager(_TaggableManager):
-    """Applies typed tag names so that spacing and case variants, and aliases, reuse one tag."""
+    """Applies typed tag names so that spacing and case variants, and aliases, reuse one tag.
 
-    def _to_tag_model_instances(self, tags, tag_kwargs):
-        cleaned = []
-        for tag in tags:
-            if isinstance(tag, str):
-                tag = normalize_tag_name(tag)
-                if not tag:
-                    continue
-            cleaned.append(tag)
-        names = [tag for tag in cleaned if isinstance(tag, str)]
-        if names:
-            canonical = {
-                alias.name.lower(): alias.tag
-                for alias in TagAlias.objects.filter(
-                    Q.create([("name__iexact", name) for name in names], connector=Q.OR)
-                ).select_related("tag")
-            }
-            cleaned = [
-                canonical.get(tag.lower(), tag) if isinstance(tag, str) else tag for tag in cleaned
-            ]
-        return super()._to_tag_model_instances(cleaned, tag_kwargs)
+    Every way of tagging a story ends in taggit's ``add`` or ``set`` (a form saves with
+    ``set``), so those two turn each typed name into the name or tag it stands for first.
+    """
+
+    def add(self, *tags, **kwargs):
+        super().add(*canonical_tags(tags), **kwargs)
+
+    def set(self, tags, **kwargs):
+        super().set(canonical_tags(tags), **kwargs)
+
+
+def canonical_tags(tags) -> list:
+    """``tags`` (names or Tag objects) with names tidied and aliases replaced by their tag."""
+    cleaned = []
+    for tag in tags:
+        if isinstance(tag, str):
+            tag = normalize_tag_name(tag)
+            if not tag:
+                continue
+        cleaned.append(tag)
+    names = [tag for tag in cleaned if isinstance(tag, str)]
+    if not names:
+        return cleaned
+    canonical = {
+        alias.name.lower(): alias.tag
+        for alias in TagAlias.objects.filter(
+            Q.create([("name__iexact", name) for name in names], connector=Q.OR)
+        ).select_related("tag")
+    }
+    return [canonical.get(tag.lower(), tag) if isinstance(tag, str) else tag for tag in cleaned]

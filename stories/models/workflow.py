@@ -89,10 +89,6 @@ class PreviewLink(models.Model):
             return None
         return cls.objects.active().select_related("story").filter(key=key).first()
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
-
     def revoke(self):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()

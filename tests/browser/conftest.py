@@ -237,25 +237,51 @@ def axe_violations():
 
 
 def make_staff(username, role):
-    """A staff account in a newsroom role: "Reporter", "Editor" or "superuser"."""
+    """A staff account in a newsroom role: "Reporter", "Editor" or "superuser".
+
+    Editors and superusers sign in with a second factor: they get an authenticator app."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from tests.signin import add_authenticator
+
     User = get_user_model()
     if role == "superuser":
-        return User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
+        user = User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
+    else:
+        user = User.objects.create_user(
+            username, f"{username}@example.org", PASSWORD, is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+    if role in ("Editor", "superuser"):
+        add_authenticator(user)
     return user
 
 
+SECOND_STEP = "/admin/two-step/verify/"
+
+
 def log_in(page, username, password=PASSWORD):
-    """Sign in through the admin's login form, as a person would."""
+    """Sign in through the admin's login form, as a person would, with the code of the
+    person's authenticator app when the second step asks for it."""
     page.goto("/admin/login/?next=/admin/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    page.wait_for_url(lambda url: urlsplit(url).path in ("/admin/", SECOND_STEP))
+    if urlsplit(page.url).path == SECOND_STEP:
+        type_authenticator_code(page, username)
+        page.wait_for_url("**/admin/")
+
+
+def type_authenticator_code(page, username):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.signin import current_code
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_role("button", name="Confirm").click()
 
 
 def focused_name(page) -> str:

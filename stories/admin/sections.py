@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from stories.models import Section
+
+from .base import NewsroomAdmin
+
+
+@admin.register(Section)
+class SectionAdmin(NewsroomAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

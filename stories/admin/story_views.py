@@ -1,0 +1,255 @@
+"""The story admin's pages and buttons beyond the change form.
+
+A button is a POST from the story's change page: it acts through ``stories.workflow`` and
+goes back to the story with a message saying what happened or why not. A page renders a
+template under ``admin/stories/story/`` that extends ``admin/stories/_base.html``.
+"""
+
+import datetime
+from functools import partial, wraps
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+
+from stories import workflow
+from stories.models import Correction, EditingPresence, PreviewLink, Revision, Story
+from stories.previews import render_preview
+
+from .base import parse_id
+from .revisions import describe_changes, diff_rows
+
+
+def urls(model_admin):
+    def url(route, view, name):
+        view = model_admin.admin_site.admin_view(partial(view, model_admin))
+        return path(route, view, name=f"stories_story_{name}")
+
+    return [
+        url("scheduled/", scheduled, "scheduled"),
+        url("<int:object_id>/transition/<slug:name>/", transition, "transition"),
+        url("<int:object_id>/lift-embargo/", lift_embargo, "lift_embargo"),
+        url("<int:object_id>/preview/", preview, "preview"),
+        url("<int:object_id>/preview-links/", share, "share"),
+        url(
+            "<int:object_id>/preview-links/<int:link_id>/revoke/", revoke_preview, "revoke_preview"
+        ),
+        url("<int:object_id>/revisions/", revisions, "revisions"),
+        url("<int:object_id>/revisions/compare/", compare, "compare"),
+        url("<int:object_id>/revisions/<int:revision_id>/restore/", restore, "restore"),
+        url("<int:object_id>/correct/", correct, "correct"),
+    ]
+
+
+def get_story(model_admin, request, object_id, *, change=False):
+    """The story, if the user may see it (or change it): else a 404 or a 403."""
+    story = model_admin.get_object(request, str(object_id))
+    if story is None:
+        raise Http404("No story with that id.")
+    if change:
+        allowed = model_admin.has_change_permission(request, story)
+    else:
+        allowed = model_admin.has_view_or_change_permission(request, story)
+    if not allowed:
+        raise PermissionDenied
+    return story
+
+
+def render(model_admin, request, template, title, story=None, **context):
+    return model_admin.render_page(request, template, title, original=story, **context)
+
+
+def back_to(story):
+    return redirect("admin:stories_story_change", story.pk)
+
+
+def button(act):
+    """Make ``act(request, story, ...)``, which returns a success message, a button's view."""
+
+    @wraps(act)
+    def view(model_admin, request, object_id, **kwargs):
+        if request.method != "POST":
+            return HttpResponseBadRequest("Use the button on the story's page.")
+        story = get_story(model_admin, request, object_id, change=True)
+        try:
+            message = act(request, story, **kwargs)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, message)
+        return back_to(story)
+
+    return view
+
+
+def change_page_context(model_admin, request, object_id):
+    """What the change page shows around the form: the workflow, previews, who else is in."""
+    story = model_admin.get_object(request, object_id)
+    if story is None or not model_admin.has_view_or_change_permission(request, story):
+        return {}
+    user = request.user
+    editable = model_admin.has_change_permission(request, story)
+    if editable and request.method == "GET":
+        # So that the first recorded change can be compared with the story as it was opened.
+        Revision.baseline(story)
+    return {
+        "transitions": [
+            (t.name, t.label_for(story)) for t in workflow.available_transitions(user, story)
+        ],
+        "embargo_in_force": story.is_embargoed,
+        "embargo_utc": _utc(story.embargo_until),
+        "scheduled": story.is_scheduled,
+        "published_utc": _utc(story.published_at),
+        "can_lift_embargo": editable and workflow.can_publish(user),
+        "can_correct": editable and workflow.can_correct(user, story),
+        "others_editing": EditingPresence.others_editing(story, user) if editable else [],
+        "preview_links": list(story.preview_links.active()) if editable else [],
+        "status_changes": list(story.status_changes.select_related("changed_by")[:5]),
+        "can_preview": editable,
+    }
+
+
+@button
+def transition(request, story, name):
+    if name not in workflow.TRANSITIONS:
+        raise Http404("No such transition.")
+    story = workflow.apply_transition(story, name, by=request.user)
+    return f"“{story}” is now {story.get_status_display().lower()}."
+
+
+@button
+def lift_embargo(request, story):
+    workflow.lift_embargo(story, by=request.user)
+    return f"The embargo on “{story}” is lifted."
+
+
+@button
+def share(request, story):
+    link = PreviewLink.objects.create(story=story, created_by=request.user)
+    address = request.build_absolute_uri(link.get_absolute_url())
+    expires = timezone.localtime(link.expires_at)
+    return f"Preview link for reviewers, valid until {expires:%b %-d, %H:%M %Z}: {address}"
+
+
+@button
+def revoke_preview(request, story, link_id):
+    link = story.preview_links.filter(pk=link_id).first()
+    if link is None:
+        raise Http404("No such preview link.")
+    link.revoke()
+    return "The preview link is revoked; it no longer opens the story."
+
+
+@button
+def restore(request, story, revision_id):
+    revision = story.revisions.filter(pk=revision_id).first()
+    if revision is None:
+        raise Http404("No such revision of this story.")
+    workflow.restore(revision, by=request.user)
+    return f"Revision {revision.pk} is restored as a new revision."
+
+
+def preview(model_admin, request, object_id):
+    return render_preview(request, get_story(model_admin, request, object_id, change=True))
+
+
+def scheduled(model_admin, request):
+    if not model_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
+    stories = Story.objects.waiting().select_related("section").order_by("published_at")
+    rows = [
+        {
+            "story": story,
+            "publish": story.published_at,
+            "publish_utc": _utc(story.published_at),
+            "embargo": story.embargo_until,
+            "embargo_utc": _utc(story.embargo_until),
+            "embargo_in_force": story.is_embargoed,
+        }
+        for story in stories
+    ]
+    return render(
+        model_admin,
+        request,
+        "scheduled.html",
+        "Scheduled and embargoed stories",
+        rows=rows,
+        newsroom_tz=timezone.get_current_timezone_name(),
+    )
+
+
+def revisions(model_admin, request, object_id):
+    story = get_story(model_admin, request, object_id)
+    history = story.revisions.select_related("created_by")
+    return render(
+        model_admin,
+        request,
+        "revisions.html",
+        f"Revisions of “{story}”",
+        story,
+        revisions=[(rev, describe_changes(rev.changed_fields)) for rev in history],
+        can_restore=model_admin.has_change_permission(request, story),
+    )
+
+
+def compare(model_admin, request, object_id):
+    story = get_story(model_admin, request, object_id)
+    chosen = [request.GET.get("a", ""), request.GET.get("b", "")]
+    if not all(pk.isascii() and pk.isdigit() for pk in chosen):
+        return HttpResponseBadRequest("Choose two revisions to compare.")
+    ids = {parse_id(pk) for pk in chosen}
+    if None in ids:  # a number no database holds as an id
+        raise Http404("No such revision of this story.")
+    ids = sorted(ids)
+    found = {rev.pk: rev for rev in story.revisions.filter(pk__in=ids)}
+    if len(found) != len(ids):
+        raise Http404("No such revision of this story.")
+    older, newer = found[ids[0]], found[ids[-1]]
+    return render(
+        model_admin,
+        request,
+        "revision_compare.html",
+        f"Changes to “{story}”",
+        story,
+        older=older,
+        newer=newer,
+        rows=diff_rows(older.snapshot, newer.snapshot),
+        can_restore=model_admin.has_change_permission(request, story),
+    )
+
+
+class CorrectionForm(forms.ModelForm):
+    class Meta:
+        model = Correction
+        fields = ["kind", "text"]
+        help_texts = {"text": "What was wrong and what is right; readers see this text."}
+
+
+def correct(model_admin, request, object_id):
+    story = get_story(model_admin, request, object_id, change=True)
+    if not workflow.can_correct(request.user):
+        raise PermissionDenied
+    form = CorrectionForm(request.POST or None)
+    try:
+        workflow.check_correctable(story)
+        if request.method == "POST" and form.is_valid():
+            correction = workflow.add_correction(story, by=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                f"{correction.get_kind_display()} added; readers now see the story as updated.",
+            )
+            return back_to(story)
+    except workflow.TransitionNotAllowed as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return back_to(story)
+    return render(
+        model_admin, request, "correction_form.html", f"Correct “{story}”", story, form=form
+    )
+
+
+def _utc(value):
+    return value.astimezone(datetime.UTC) if value else None

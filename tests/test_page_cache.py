@@ -1,0 +1,540 @@
+"""Whole public pages are cached, and every change a reader could see purges exactly them.
+
+Each event is checked the way a reader meets it: the page is cached (a second request is
+a hit), an editor changes something, and the reader's very next request shows the change.
+The same specification runs against local memory and against the real Redis.
+"""
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+import caching
+from caching import store
+from stories import workflow
+from stories.models import Page, PreviewLink, Revision, SlugHistory, Story, Tag
+from stories.tagging import merge_tags, undo_merge
+from tests.accounts import make_user
+from tests.factories import (
+    add_byline,
+    cite,
+    make_person,
+    make_public_story,
+    make_section,
+    make_source,
+    make_story,
+)
+from tests.reader_data import make_image
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def redis_available():
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except Exception:
+        return False
+    return True
+
+
+class CachedPages:
+    """Requests as an anonymous reader makes them, with what the cache did."""
+
+    def get(self, url, **headers):
+        return self.client.get(url, headers=headers)
+
+    def cache(self, *urls):
+        """Request each page until it is served from the cache, as a crowd of readers would."""
+        for url in urls:
+            self.get(url)
+            response = self.get(url)
+            assert response.get("X-Page-Cache") == "hit", (url, response.status_code)
+
+    def fresh(self, url):
+        response = self.get(url)
+        assert response.get("X-Page-Cache") != "hit", f"{url} was served stale from the cache"
+        return response
+
+
+class PageCacheTests(CachedPages, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.section = make_section(name="Money", slug="money")
+        cls.reporter = make_person(name="Ada Reporter", slug="ada", is_staff_member=True)
+        cls.story = make_public_story(
+            section=cls.section, headline="Commissioner resigns", slug="commissioner-resigns"
+        )
+        add_byline(cls.story, cls.reporter)
+        cls.story.tags.add("IRS")
+        cls.tag = Tag.objects.get(name="IRS")
+
+    def pages_of(self, story):
+        day = timezone.localdate(story.published_at)
+        return [
+            "/",
+            story.get_absolute_url(),
+            f"/section/{story.section.slug}/",
+            "/tag/irs/",
+            "/people/ada/",
+            f"/{day:%Y}/{day:%m}/{day:%d}/",
+            f"/{day:%Y}/",
+            "/rss/",
+            "/atom/",
+            "/section/money/rss/",
+            "/tag/irs/rss/",
+            "/people/ada/atom/",
+            "/sitemap-stories.xml",
+            "/news-sitemap.xml",
+        ]
+
+    # --- What is stored, and how it is served ------------------------------------------
+
+    def test_a_cached_page_is_served_without_touching_the_database(self):
+        self.get("/")
+        with CaptureQueriesContext(connection) as queries:
+            response = self.get("/")
+        assert response["X-Page-Cache"] == "hit"
+        assert len(queries) == 0
+        assert "Commissioner resigns" in response.text
+
+    def test_public_responses_tell_shared_caches_how_long_to_keep_them(self):
+        response = self.get(self.story.get_absolute_url())
+        directives = dict(
+            part.partition("=")[::2] for part in response["Cache-Control"].split(", ")
+        )
+        assert "public" in directives
+        assert int(directives["s-maxage"]) == settings.PAGE_CACHE_TTL
+        assert directives["max-age"] == str(settings.PAGE_CACHE_BROWSER_MAX_AGE)
+        assert directives["stale-while-revalidate"] and directives["stale-if-error"]
+        assert response["ETag"] and response["Last-Modified"]
+        assert "Accept-Encoding" in response["Vary"]
+        keys = response["Surrogate-Key"].split()
+        assert response["xkey"] == response["Surrogate-Key"]
+        for key in (f"story-{self.story.pk}", f"person-{self.reporter.pk}", f"tag-{self.tag.pk}"):
+            assert key in keys, keys
+        assert f"section-{self.section.pk}" in keys
+
+    def test_list_pages_are_labelled_with_the_lists_they_show(self):
+        expectations = {
+            "/": "list-all",
+            "/section/money/": f"list-section-{self.section.pk}",
+            "/tag/irs/": f"list-tag-{self.tag.pk}",
+            "/people/ada/": f"list-person-{self.reporter.pk}",
+            "/corrections/": "list-corrections",
+            "/sitemap.xml": "list-persons",
+            "/tag/irs/atom/": f"list-tag-{self.tag.pk}",
+        }
+        for url, key in expectations.items():
+            with self.subTest(url):
+                assert key in self.get(url)["Surrogate-Key"].split()
+
+    def test_a_conditional_request_for_an_unchanged_page_gets_304(self):
+        first = self.get("/")
+        etag, modified = first["ETag"], first["Last-Modified"]
+        assert self.get("/", if_none_match=etag).status_code == 304
+        assert self.get("/", if_modified_since=modified).status_code == 304
+        self.story.headline = "Commissioner resigns after data deal"
+        self.story.save()
+        changed = self.get("/", if_none_match=etag)
+        assert changed.status_code == 200
+        assert changed["ETag"] != etag
+
+    def test_head_requests_are_answered_from_the_cache_without_a_body(self):
+        self.get("/")
+        response = self.client.head("/")
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "hit"
+        assert response.content == b""
+
+    def test_compressed_and_plain_copies_are_kept_apart(self):
+        plain = self.get("/")
+        gzipped = self.get("/", accept_encoding="gzip")
+        assert gzipped["Content-Encoding"] == "gzip"
+        assert "Content-Encoding" not in plain
+        assert self.get("/")["X-Page-Cache"] == "hit"
+        again = self.get("/", accept_encoding="gzip, br")
+        assert again["X-Page-Cache"] == "hit" and again["Content-Encoding"] == "gzip"
+        assert len(gzipped.content) < len(plain.content) * 0.6
+
+    def test_the_page_cache_can_be_switched_off(self):
+        with override_settings(PAGE_CACHE_ENABLED=False):
+            self.get("/")
+            assert self.get("/").get("X-Page-Cache") is None
+
+    # --- What is never stored or shared ------------------------------------------------
+
+    def test_staff_with_a_session_never_get_a_cached_page(self):
+        self.cache("/")
+        self.client.force_login(self.editor)
+        response = self.get("/")
+        assert response.get("X-Page-Cache") is None
+        assert response["Cache-Control"] == "private, no-store"
+
+    def test_a_staff_request_is_never_stored_for_readers(self):
+        self.client.force_login(self.editor)
+        self.get(self.story.get_absolute_url())
+        self.client.logout()
+        assert self.get(self.story.get_absolute_url())["X-Page-Cache"] == "miss"
+
+    def test_previews_and_share_links_are_never_cached(self):
+        draft = make_story(section=self.section, headline="Secret draft", slug="secret-draft")
+        link = PreviewLink.objects.create(story=draft, created_by=self.editor)
+        for _ in range(2):
+            response = self.get(link.get_absolute_url())
+            assert response.status_code == 200
+            assert response.get("X-Page-Cache") is None
+            assert "no-store" in response["Cache-Control"]
+            assert "private" in response["Cache-Control"]
+        self.client.force_login(self.editor)
+        preview = self.client.get(f"/admin/stories/story/{draft.pk}/preview/")
+        assert "no-store" in preview["Cache-Control"]
+
+    def test_the_admin_is_private(self):
+        response = self.get("/admin/login/")
+        assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+    def test_errors_are_not_stored(self):
+        for _ in range(2):
+            response = self.get("/2026/01/01/no-such-story/")
+            assert response.status_code == 404
+            assert response.get("X-Page-Cache") is None
+        assert "no-cache" in response["Cache-Control"]
+
+    def test_a_response_that_sets_a_cookie_is_never_stored(self):
+        with override_settings(ROOT_URLCONF="tests.cookie_urls"):
+            for _ in range(2):
+                response = self.get("/sets-a-cookie/")
+                assert response.cookies
+                assert response.get("X-Page-Cache") is None
+                assert response["Cache-Control"] == "private, no-store"
+
+    # --- Every change readers could see purges what shows it ---------------------------
+
+    def test_publishing_a_story_shows_it_everywhere_at_once(self):
+        draft = make_story(section=self.section, headline="Acting commissioner named")
+        add_byline(draft, self.reporter)
+        draft.tags.add("IRS")
+        self.cache(*self.pages_of(self.story))
+        workflow.publish(draft, by=self.editor)
+        draft.refresh_from_db()
+        for url in self.pages_of(draft):
+            with self.subTest(url):
+                assert "Acting commissioner named" in self.fresh(url).text or url.endswith(
+                    ".xml"
+                ), url
+        assert draft.get_absolute_url() in self.get("/sitemap-stories.xml").text
+
+    def test_an_edit_to_a_live_story_is_on_the_next_request(self):
+        self.cache(*self.pages_of(self.story))
+        self.story.headline = "Commissioner quits over data deal"
+        workflow.save_story(self.story, by=self.editor)
+        for url in self.pages_of(self.story)[:-2]:
+            with self.subTest(url):
+                assert "Commissioner quits over data deal" in self.fresh(url).text
+
+    def test_a_correction_appears_on_the_story_the_corrections_page_and_feeds(self):
+        urls = [self.story.get_absolute_url(), "/corrections/", "/corrections/rss/", "/rss/"]
+        self.cache(*urls)
+        workflow.add_correction(
+            self.story, by=self.editor, kind="correction", text="We misdated the letter."
+        )
+        for url in urls[:3]:
+            with self.subTest(url):
+                assert "We misdated the letter." in self.fresh(url).text
+        assert self.fresh("/rss/").status_code == 200
+
+    def test_unpublishing_removes_the_story_from_every_page_feed_and_sitemap(self):
+        pages = self.pages_of(self.story)
+        self.cache(*pages)
+        workflow.unpublish(self.story, by=self.editor)
+        assert self.fresh(self.story.get_absolute_url()).status_code == 404
+        for url in ["/", "/section/money/", "/rss/", "/section/money/rss/", "/atom/"]:
+            with self.subTest(url):
+                assert "Commissioner resigns" not in self.fresh(url).text
+        assert self.story.get_absolute_url() not in self.fresh("/sitemap-stories.xml").text
+        for url in ["/tag/irs/", "/people/ada/"]:
+            assert "Commissioner resigns" not in self.fresh(url).text
+
+    def test_deleting_a_story_removes_it(self):
+        self.cache("/", self.story.get_absolute_url(), "/rss/")
+        self.story.delete()
+        assert self.fresh(self.story.get_absolute_url()).status_code == 404
+        assert "Commissioner resigns" not in self.fresh("/").text
+        assert "Commissioner resigns" not in self.fresh("/rss/").text
+
+    def test_a_byline_change_and_a_renamed_person_show_on_the_story_and_lists(self):
+        self.cache("/", self.story.get_absolute_url(), "/people/ada/")
+        self.reporter.name = "Ada Lovelace-Reporter"
+        self.reporter.save()
+        for url in ["/", self.story.get_absolute_url(), "/people/ada/"]:
+            with self.subTest(url):
+                assert "Ada Lovelace-Reporter" in self.fresh(url).text
+        other = make_person(name="Second Writer", slug="second", is_staff_member=True)
+        self.cache(self.story.get_absolute_url())
+        add_byline(self.story, other)
+        assert "Second Writer" in self.fresh(self.story.get_absolute_url()).text
+
+    def test_a_renamed_section_is_renamed_in_every_page_navigation(self):
+        self.cache("/", self.story.get_absolute_url(), "/about/")
+        self.section.name = "Money and Power"
+        self.section.save()
+        for url in ["/", self.story.get_absolute_url(), "/about/"]:
+            with self.subTest(url):
+                assert "Money and Power" in self.fresh(url).text
+
+    def test_an_edited_picture_shows_its_new_description(self):
+        image = make_image(alt_text="The Treasury building")
+        self.story.hero_image = image
+        self.story.save()
+        self.cache(self.story.get_absolute_url(), "/")
+        image.alt_text = "The Treasury building at dawn"
+        image.save()
+        for url in [self.story.get_absolute_url(), "/"]:
+            with self.subTest(url):
+                assert "The Treasury building at dawn" in self.fresh(url).text
+
+    def test_an_edited_standing_page_shows_at_once(self):
+        self.cache("/about/")
+        page = Page.objects.get(slug="about")
+        page.body = "<p>We are owned by our readers.</p>"
+        page.save()
+        assert "We are owned by our readers." in self.fresh("/about/").text
+
+    def test_a_renamed_tag_is_renamed_on_its_stories_and_its_old_address_redirects(self):
+        self.cache(self.story.get_absolute_url(), "/tag/irs/")
+        self.tag.name, self.tag.slug = "Internal Revenue Service", "internal-revenue-service"
+        self.tag.save()
+        assert "Internal Revenue Service" in self.fresh(self.story.get_absolute_url()).text
+        old = self.fresh("/tag/irs/")
+        assert old.status_code == 301
+        assert old["Location"].endswith("/tag/internal-revenue-service/")
+
+    def test_merging_tags_and_undoing_the_merge_update_the_tag_pages(self):
+        other = make_public_story(section=self.section, headline="Data deal explained")
+        other.tags.add("I.R.S.")
+        dotted = Tag.objects.get(name="I.R.S.").get_absolute_url()
+        self.cache("/tag/irs/", "/tag/irs/rss/", dotted, other.get_absolute_url())
+        merge = merge_tags([Tag.objects.get(name="I.R.S.")], self.tag, by=self.editor)
+        assert "Data deal explained" in self.fresh("/tag/irs/").text
+        assert "Data deal explained" in self.fresh("/tag/irs/rss/").text
+        assert self.fresh(dotted).status_code == 301
+        assert ">IRS<" in self.fresh(other.get_absolute_url()).text
+        self.cache("/tag/irs/", other.get_absolute_url())
+        undo_merge(merge, by=self.editor)
+        assert "Data deal explained" not in self.fresh("/tag/irs/").text
+        assert "I.R.S." in self.fresh(other.get_absolute_url()).text
+
+    def test_deleting_a_tag_removes_it_from_its_stories(self):
+        self.cache(self.story.get_absolute_url(), "/tag/irs/")
+        self.tag.delete()
+        assert "/tag/irs/" not in self.fresh(self.story.get_absolute_url()).text
+        assert self.fresh("/tag/irs/").status_code == 404
+
+    def test_a_new_slug_moves_the_story_and_its_old_address_redirects(self):
+        old_url = self.story.get_absolute_url()
+        self.cache(old_url, "/")
+        self.story.slug = "commissioner-quits"
+        workflow.save_story(self.story, by=self.editor)
+        assert SlugHistory.objects.filter(slug="commissioner-resigns").exists()
+        moved = self.fresh(old_url)
+        assert moved.status_code == 301
+        assert moved["Location"] == self.story.get_absolute_url()
+        assert self.story.get_absolute_url() in self.fresh("/").text
+        # The redirect itself is cached, and purged when the slug moves on again.
+        self.cache(old_url)
+        self.story.slug = "commissioner-leaves"
+        self.story.save()
+        assert self.fresh(old_url)["Location"].endswith("/commissioner-leaves/")
+
+    def test_restoring_a_revision_shows_the_restored_text(self):
+        Revision.record(self.story, self.editor, summary="First")
+        first = Revision.objects.filter(story=self.story).latest("created_at")
+        self.story.headline = "A later headline"
+        self.story.save()
+        self.cache(self.story.get_absolute_url())
+        workflow.restore(first, by=self.editor)
+        assert "Commissioner resigns" in self.fresh(self.story.get_absolute_url()).text
+
+    def test_a_related_story_appears_on_both_pages(self):
+        other = make_public_story(section=self.section, headline="What the data deal does")
+        self.cache(self.story.get_absolute_url(), other.get_absolute_url())
+        self.story.related_stories.add(other)
+        assert "What the data deal does" in self.fresh(self.story.get_absolute_url()).text
+        assert "Commissioner resigns" in self.fresh(other.get_absolute_url()).text
+
+    def test_a_draft_edit_purges_nothing_readers_see(self):
+        draft = make_story(section=self.section, headline="Quiet draft")
+        self.cache("/", self.story.get_absolute_url())
+        draft.headline = "Still a quiet draft"
+        draft.save()
+        assert self.get("/")["X-Page-Cache"] == "hit"
+        assert self.get(self.story.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    # --- Scheduled visibility ----------------------------------------------------------
+
+    def test_no_page_is_kept_past_the_next_scheduled_publish(self):
+        soon = timezone.now() + timedelta(seconds=3)
+        scheduled = make_story(
+            section=self.section,
+            headline="Scheduled resignation letter",
+            status=Story.Status.PUBLISHED,
+            published_at=soon,
+        )
+        response = self.get("/")
+        assert "Scheduled resignation letter" not in response.text
+        assert "stale-while-revalidate" not in response["Cache-Control"]
+        assert int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0]) <= 3
+        assert self.get("/")["X-Page-Cache"] == "hit"
+        time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.1)
+        assert "Scheduled resignation letter" in self.fresh("/").text
+        assert self.fresh(scheduled.get_absolute_url()).status_code == 200
+
+    def test_scheduling_a_story_caps_pages_cached_before_it(self):
+        self.cache("/", "/rss/")
+        soon = timezone.now() + timedelta(seconds=3)
+        draft = make_story(section=self.section, headline="Set for the morning", published_at=soon)
+        workflow.publish(draft, by=self.editor)
+        for url in ["/", "/rss/"]:
+            response = self.fresh(url)
+            assert "Set for the morning" not in response.text
+            assert int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0]) <= 3
+        self.cache("/", "/rss/")
+        time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.1)
+        for url in ["/", "/rss/"]:
+            assert "Set for the morning" in self.fresh(url).text
+
+    def test_an_embargo_lifting_on_time_and_by_hand(self):
+        soon = timezone.now() + timedelta(seconds=3)
+        held = make_public_story(
+            section=self.section, headline="Embargoed audit", embargo_until=soon
+        )
+        later = make_public_story(
+            section=self.section,
+            headline="Second embargoed audit",
+            embargo_until=timezone.now() + timedelta(days=1),
+        )
+        self.cache("/", "/rss/")
+        time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.1)
+        assert "Embargoed audit" in self.fresh("/").text
+        self.cache("/")
+        workflow.lift_embargo(later, by=self.editor)
+        assert "Second embargoed audit" in self.fresh("/").text
+        assert held.pk != later.pk
+
+    # --- Coherence and failure ---------------------------------------------------------
+
+    def test_a_purge_is_seen_by_every_process(self):
+        self.cache(self.story.get_absolute_url())
+        keys = [f"story-{self.story.pk}"]
+        if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+            # Another process (a worker, a management command) purges through Redis.
+            cache = settings.CACHES["default"]
+            env = {
+                **os.environ,
+                "REDIS_URL": cache["LOCATION"],
+                "CACHE_KEY_PREFIX": cache["KEY_PREFIX"],
+            }
+            env.setdefault("DEBUG", "1")
+            code = f"import django; django.setup(); import caching; caching.purge({keys!r})"
+            env["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+            subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        else:
+            caching.purge(keys)
+        assert self.get(self.story.get_absolute_url())["X-Page-Cache"] == "miss"
+
+    def test_a_page_rendered_before_a_purge_is_not_kept(self):
+        """A render that read the old data, then stored its copy after the purge, is stale."""
+        began = store.generation()
+        caching.purge([f"story-{self.story.pk}"])  # the editor's commit lands mid-render
+        entry = store.Entry(
+            generation=began,
+            expires=time.time() + 60,
+            keys=(f"story-{self.story.pk}",),
+            status=200,
+            headers=(),
+            content=b"old",
+            revalidates_in_background=True,
+        )
+        store.put("racing", entry)
+        assert store.get("racing") is None
+        store.put("after", store.Entry(**{**entry.__dict__, "generation": store.generation()}))
+        assert store.get("after") is not None
+
+
+@pytest.mark.skipif(
+    not (redis_available() or os.environ.get("CI")), reason="Redis is not running here"
+)
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-tests",
+        }
+    }
+)
+class RedisPageCacheTests(PageCacheTests):
+    """The same specification, with the page cache in the real Redis all workers share."""
+
+
+class UnreachableCacheTests(CachedPages, TestCase):
+    @override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",
+                "OPTIONS": {"socket_connect_timeout": 0.2},
+            }
+        }
+    )
+    def test_the_site_keeps_serving_uncached_and_says_so_once(self):
+        make_public_story(headline="Still readable")
+        editor = make_user("editor")
+        self.addCleanup(store.backend.__init__)
+        store.backend.__init__()
+        with self.assertLogs("caching.store", logging.WARNING) as logged:
+            for _ in range(5):
+                response = self.get("/")
+                assert response.status_code == 200
+                assert "Still readable" in response.text
+            story = make_public_story(headline="Published during the outage")
+            workflow.unpublish(story, by=editor)
+        failures = [r for r in logged.records if "unreachable" in r.getMessage()]
+        assert len(failures) == 1
+        assert store.backend._purge_lost
+
+
+class SourceLabelTests(CachedPages, TestCase):
+    def test_no_label_tells_readers_two_stories_share_an_anonymous_source(self):
+        source = make_source(name="Deep Throat")
+        first, second = make_public_story(), make_public_story()
+        for story in (first, second):
+            cite(story, source, is_anonymous=True, public_description="an official")
+        keys = [
+            set(self.get(s.get_absolute_url())["Surrogate-Key"].split()) for s in (first, second)
+        ]
+        shared = keys[0] & keys[1]
+        assert not [key for key in shared if key.startswith("source")], shared
+        assert f"story-{first.pk}" not in keys[1]
+
+    def test_renaming_a_named_source_purges_the_stories_that_name_it(self):
+        source = make_source(name="Public Records Office")
+        story = make_public_story()
+        cite(story, source)
+        self.cache(story.get_absolute_url())
+        source.name = "National Archives"
+        source.save()
+        assert "National Archives" in self.fresh(story.get_absolute_url()).text
