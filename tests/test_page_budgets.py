@@ -1,12 +1,16 @@
 """Query budgets of every reader page: an exact number per page, the same for 5 stories as
-for 50, and lists that never count, rank or aggregate the whole archive."""
+for 50, and lists that never count, rank or aggregate the whole archive.
+
+The budgets are what a page costs to build, with the page cache out of the way; a page
+served from the cache runs no query at all (tests/test_page_cache.py).
+"""
 
 import datetime
 import re
 from unittest import mock
 
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -46,6 +50,7 @@ STORY_PAGE = 6  # the story and its related stories, people, sources, correction
 UNBOUNDED = re.compile(r"COUNT\(|ROW_NUMBER|OVER \(|DENSE_RANK", re.IGNORECASE)
 
 
+@override_settings(PAGE_CACHE_ENABLED=False)
 class PageBudgetTests(TemporaryMedia, TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -109,6 +114,7 @@ class PageBudgetTests(TemporaryMedia, TestCase):
                 assert len(self.queries(story.get_absolute_url())) == STORY_PAGE + 1
 
 
+@override_settings(PAGE_CACHE_ENABLED=False)
 class SitemapLastmodBeyondTheNewestStoriesTests(TestCase):
     """Tags and people take their lastmod from the newest public stories, and those not in
     them from all of theirs: the answer is the same, at one more query."""
@@ -137,6 +143,7 @@ class SitemapLastmodBeyondTheNewestStoriesTests(TestCase):
                     assert len(captured) == LIST_PAGES[url] + 1
 
 
+@override_settings(PAGE_CACHE_ENABLED=False)
 class SitemapPagesTests(TestCase):
     def test_stories_beyond_the_first_hundred_ids_are_on_the_next_pages(self):
         moved = make_public_story(id=sitemaps.StorySitemap.per_page + 5)
