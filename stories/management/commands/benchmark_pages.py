@@ -93,6 +93,7 @@ class Figures:
     wall_ms: float
     queries: int
     size: int
+    served: str  # what the page cache said of the response: "hit", "miss" or nothing
 
 
 class Command(BaseCommand):
@@ -280,8 +281,9 @@ class Command(BaseCommand):
             self.get(handler, url)
         reset_queries()  # A request resets the query log: start from an empty one.
         with CaptureQueriesContext(connection) as captured:
-            body = self.get(handler, url)
+            body, headers = self.get(handler, url)
         queries = len(captured)  # Read now: the next request empties the log it reads from.
+        served = headers.get("X-Page-Cache", "")
         cpu, wall = [], []
         for _ in range(repeat):
             started_cpu, started = time.process_time(), time.perf_counter()
@@ -289,11 +291,16 @@ class Command(BaseCommand):
             wall.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
         return Figures(
-            statistics.median(cpu) * 1000, statistics.median(wall) * 1000, queries, len(body)
+            statistics.median(cpu) * 1000,
+            statistics.median(wall) * 1000,
+            queries,
+            len(body),
+            served,
         )
 
     def get(self, handler, url):
-        """``url`` through the WSGI handler, as a server would call it; returns the body."""
+        """``url`` through the WSGI handler, as a server calls it for a reader's browser
+        (which accepts gzip); returns the body and the headers."""
         path, _, query = url.partition("?")
         environ = {
             "REQUEST_METHOD": "GET",
@@ -307,6 +314,7 @@ class Command(BaseCommand):
             "HTTP_HOST": self.host,
             "HTTP_ACCEPT": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "HTTP_USER_AGENT": "benchmark_pages",
+            "HTTP_ACCEPT_ENCODING": "gzip, deflate, br",
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": "https",
             "wsgi.input": io.BytesIO(),
@@ -315,15 +323,16 @@ class Command(BaseCommand):
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
         }
-        statuses = []
-        result = handler(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        started = []
+        result = handler(environ, lambda *response, exc_info=None: started.append(response))
         try:
             body = b"".join(result)
         finally:
             result.close()
-        if not statuses[0].startswith("200"):
-            raise CommandError(f"{url} answered {statuses[0]}, not 200 OK.")
-        return body
+        [(status, headers)] = started
+        if not status.startswith("200"):
+            raise CommandError(f"{url} answered {status}, not 200 OK.")
+        return body, dict(headers)
 
     @property
     def host(self):
@@ -339,7 +348,7 @@ class Command(BaseCommand):
             self.stdout.write(self.note)
         self.stdout.write(
             f"{'':<16} {' uncached ':-^40}   {' cached ':-^34}\n"
-            f"{'page':<16} {'cpu ms':>8} {'wall ms':>8} {'queries':>8} {'KB':>8}   "
+            f"{'page':<16} {'cpu ms':>8} {'wall ms':>8} {'queries':>8} {'KB sent':>8}   "
             f"{'cpu ms':>8} {'wall ms':>8} {'queries':>8} {'× hello':>8}"
         )
         hello = results["hello"][0].cpu_ms
@@ -367,6 +376,8 @@ class Command(BaseCommand):
             )
         if self.note:
             return over  # No page cache to judge.
+        if warm.served != "hit":
+            return [*over, f"{label}: not served from the page cache ({warm.served or 'no'})"]
         if warm.queries or warm.cpu_ms > CACHED_TARGET * hello:
             over.append(
                 f"{label}, cached: {warm.cpu_ms / hello:.2f} × hello, {warm.queries} queries "
