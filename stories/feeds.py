@@ -5,6 +5,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
@@ -88,7 +89,8 @@ class StoryFeed(Feed):
         raise NotImplementedError
 
     def items(self, obj):
-        return self.stories(obj).for_listing().prefetch_related("tags")[:FEED_SIZE]
+        stories = self.stories(obj).for_listing().select_related("section", "hero_image")
+        return stories.prefetch_related(Prefetch("tags", to_attr="tag_list"))[:FEED_SIZE]
 
     def item_title(self, story):
         return story.headline
@@ -103,7 +105,7 @@ class StoryFeed(Feed):
         return story.updated_for_readers or story.published_at
 
     def item_categories(self, story):
-        names = [story.section.name, *(tag.name for tag in story.tags.all())]
+        names = [story.section.name, *(tag.name for tag in story.tag_list)]
         return list(dict.fromkeys(names))
 
     def item_enclosures(self, story):
@@ -172,7 +174,7 @@ class PersonFeed(StoryFeed):
         return f"Stories by and about {person.name} from {settings.NEWSROOM_NAME}."
 
     def stories(self, person):
-        return Story.objects.public().by_or_about(person)
+        return Story.objects.public().by_or_about(person, newest=FEED_SIZE)
 
 
 class CorrectionsFeed(Feed):

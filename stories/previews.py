@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 
+from . import story_page
 from .models import PreviewLink, Story
 
 
@@ -34,7 +35,9 @@ class Preview:
 
 def render_preview(request, story, *, shared=False):
     """The story on the public story template, marked as a preview, never cached or indexed."""
-    story = Story.objects.for_story_page().get(pk=story.pk)
+    story = story_page.complete(
+        Story.objects.select_related("section", "hero_image").get(pk=story.pk)
+    )
     related = Story.objects.public().related_to(story)
     context = {"story": story, "related": related, "preview": Preview(story, shared)}
     response = render(request, "stories/story_detail.html", context)

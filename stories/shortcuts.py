@@ -20,9 +20,10 @@ def get_object_or_moved(request, queryset, slug):
     Otherwise raise ``Http404``. Only objects in ``queryset`` are ever revealed,
     so pass the public queryset.
     """
-    obj = queryset.filter(slug=slug).first()
-    if obj is not None:
-        return obj
+    try:
+        return queryset.get(slug=slug)  # Slugs are unique: no ordering, no second row.
+    except queryset.model.DoesNotExist:
+        pass
     moved = SlugHistory.find(queryset, slug)
     if moved is None:
         raise Http404

@@ -1,41 +1,206 @@
-"""Sitemaps for search engines: every public page, and a news sitemap of the last 48 hours."""
+"""Sitemaps for search engines: every public page, in pages of bounded size, and a news sitemap
+of the last 48 hours.
 
+Stories, tags and people are listed in pages of ``per_page`` consecutive ids:
+``/sitemap-stories.xml`` holds ids 1 to 100, ``/sitemap-stories.xml?p=2`` the next hundred,
+and so on. A page costs about the same however large the archive grows, and the index learns
+how many pages there are from the newest public id alone. Nothing reads every story, so the
+index gives no ``lastmod`` for its pages; each page gives one for every address it lists.
+"""
+
+import math
 from datetime import timedelta
+from html import escape
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 
-from .models import Person, Section, Story, Tag
+from .models import Byline, Person, Section, Story, Tag
 
 NEWS_WINDOW = timedelta(hours=48)
+# The newest public stories, which tell when most tags and people last had a new story.
+RECENT_STORIES = 1000
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ROBOTS = "noindex, noodp, noarchive"
 
 
-def latest_story_times(*fields):
-    """Map each value of ``fields`` to the publish time of its newest public story."""
-    latest = {}
-    for field in fields:
-        rows = Story.objects.public().values(field).annotate(latest=Max("published_at"))
-        for row in rows.order_by():
-            key, when = row[field], row["latest"]
-            if key is not None and (key not in latest or when > latest[key]):
-                latest[key] = when
-    return latest
+def newest_story_times(ids, *paths):
+    """For each of ``ids`` with a public story, the publish time of its newest one.
+
+    ``paths`` lead from a story to the ids (``"tagged_items__tag"``, say). Most ids are
+    answered from the newest ``RECENT_STORIES`` public stories alone; only the others are
+    looked for among all of their stories.
+    """
+    public = Story.objects.public()
+    recent = public.order_by("-published_at").values("pk")[:RECENT_STORIES]
+    times = {
+        key: newest
+        for key, newest in _newest(public.filter(pk__in=recent), paths).items()
+        if key in ids
+    }
+    missing = set(ids) - times.keys()
+    if missing:
+        times |= _newest(public, paths, missing)
+    return times
 
 
-class StorySitemap(Sitemap):
-    def items(self):
-        return Story.objects.public().defer("body")
+def _newest(stories, paths, ids=None):
+    parts = [
+        stories.filter(**({f"{path}__in": ids} if ids else {}))
+        .order_by()
+        .values(path)
+        .annotate(newest=Max("published_at"))
+        .values_list(path, "newest")
+        for path in paths
+    ]
+    times = {}
+    for key, newest in parts[0].union(*parts[1:], all=True).order_by():
+        if key is not None:
+            times[key] = max(newest, times.get(key, newest))
+    return times
 
-    def lastmod(self, story):
-        return story.updated_for_readers or story.published_at
 
-    def get_latest_lastmod(self):
-        times = Story.objects.public().aggregate(
-            Max("published_at"), Max("last_significant_update")
+class PagedSitemap:
+    """A sitemap of one kind of public object, in pages of ``per_page`` consecutive ids."""
+
+    per_page = 100
+
+    def newest_public_id(self):
+        raise NotImplementedError
+
+    def entries(self, first, last):
+        """(path, last modified) of the public objects with ids from ``first`` to ``last``."""
+        raise NotImplementedError
+
+    def page_count(self):
+        return max(1, math.ceil((self.newest_public_id() or 0) / self.per_page))
+
+    def page(self, number):
+        first = (number - 1) * self.per_page + 1
+        return self.entries(first, first + self.per_page - 1)
+
+
+class StorySitemap(PagedSitemap):
+    def newest_public_id(self):
+        return Story.objects.public().order_by("-pk").values_list("pk", flat=True).first()
+
+    def entries(self, first, last):
+        stories = Story.objects.public().filter(pk__range=(first, last)).order_by("pk")
+        stories = stories.only("slug", "published_at", "last_significant_update", "created_at")
+        return [
+            (story.get_absolute_url(), story.updated_for_readers or story.published_at)
+            for story in stories
+        ]
+
+
+class SectionSitemap(PagedSitemap):
+    """Sections are few: one page. A listing changes when a story is added to it."""
+
+    def page_count(self):
+        return 1
+
+    def page(self, number):
+        newest = Story.objects.public().filter(section=OuterRef("pk")).order_by("-published_at")
+        sections = Section.objects.annotate(newest=Subquery(newest.values("published_at")[:1]))
+        return [(section.get_absolute_url(), section.newest) for section in sections]
+
+
+class TagSitemap(PagedSitemap):
+    """Tags of public stories (``Tag.objects.public()``), each with its newest story's time."""
+
+    def newest_public_id(self):
+        return Tag.objects.public().order_by("-pk").values_list("pk", flat=True).first()
+
+    def entries(self, first, last):
+        tags = list(Tag.objects.filter(pk__range=(first, last)).order_by("pk"))
+        times = newest_story_times({tag.pk for tag in tags}, "tagged_items__tag")
+        return [(tag.get_absolute_url(), times[tag.pk]) for tag in tags if tag.pk in times]
+
+
+class PersonSitemap(PagedSitemap):
+    """People readers may see (``Person.objects.public()``): staff, and anyone in a public
+    story, with the time of their newest story."""
+
+    def newest_public_id(self):
+        public = Story.objects.public()
+
+        def newest(people):
+            return Subquery(people.order_by("-person").values("person")[:1])
+
+        staff = Person.objects.filter(is_staff_member=True).order_by("-pk").values("pk")[:1]
+        candidates = Person.objects.filter(
+            Q(pk=Subquery(staff))
+            | Q(pk=newest(Byline.objects.filter(story__in=public)))
+            | Q(pk=newest(Story.people.through.objects.filter(story__in=public)))
         )
-        return max(filter(None, times.values()), default=None)
+        return candidates.order_by("-pk").values_list("pk", flat=True).first()
+
+    def entries(self, first, last):
+        people = list(Person.objects.filter(pk__range=(first, last)).order_by("pk"))
+        times = newest_story_times({person.pk for person in people}, "bylines__person", "people")
+        return [
+            (person.get_absolute_url(), times.get(person.pk))
+            for person in people
+            if person.is_staff_member or person.pk in times
+        ]
+
+
+SITEMAPS = {
+    "stories": StorySitemap(),
+    "sections": SectionSitemap(),
+    "tags": TagSitemap(),
+    "people": PersonSitemap(),
+}
+
+
+def _xml(lines):
+    # Machine-readable lists of addresses, written out directly: a template's loop would
+    # cost more than everything else a page of a sitemap does.
+    content = "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', *lines, ""])
+    response = HttpResponse(content, content_type="application/xml")
+    response.headers["X-Robots-Tag"] = ROBOTS
+    return response
+
+
+def index(request):
+    locations = []
+    for name, sitemap in SITEMAPS.items():
+        location = request.build_absolute_uri(reverse("sitemap-section", args=[name]))
+        locations.append(location)
+        locations += [f"{location}?p={number}" for number in range(2, sitemap.page_count() + 1)]
+    return _xml(
+        [
+            f'<sitemapindex xmlns="{NAMESPACE}">',
+            *(f"<sitemap><loc>{escape(location)}</loc></sitemap>" for location in locations),
+            "</sitemapindex>",
+        ]
+    )
+
+
+def sitemap(request, section):
+    sitemap = SITEMAPS.get(section)
+    number = request.GET.get("p", "1")
+    if sitemap is None or not number.isdigit() or not 1 <= int(number) <= sitemap.page_count():
+        raise Http404("There is no such sitemap.")
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    zone = timezone.get_current_timezone()
+
+    def url(path, moment):
+        lastmod = (
+            f"<lastmod>{moment.astimezone(zone).date().isoformat()}</lastmod>" if moment else ""
+        )
+        return f"<url><loc>{escape(origin + path)}</loc>{lastmod}</url>"
+
+    return _xml(
+        [
+            f'<urlset xmlns="{NAMESPACE}">',
+            *(url(path, moment) for path, moment in sitemap.page(int(number))),
+            "</urlset>",
+        ]
+    )
 
 
 class NewsSitemap(Sitemap):
@@ -49,48 +214,3 @@ class NewsSitemap(Sitemap):
 
     def lastmod(self, story):
         return story.updated_for_readers or story.published_at
-
-
-class _ListingSitemap(Sitemap):
-    """Pages that list stories change when a story is added to them."""
-
-    story_fields = ()
-
-    @cached_property
-    def latest(self):
-        return latest_story_times(*self.story_fields)
-
-    def lastmod(self, obj):
-        return self.latest.get(obj.pk)
-
-    def get_latest_lastmod(self):
-        return max(self.latest.values(), default=None)
-
-
-class SectionSitemap(_ListingSitemap):
-    story_fields = ("section",)
-
-    def items(self):
-        return Section.objects.all()
-
-
-class TagSitemap(_ListingSitemap):
-    story_fields = ("tagged_items__tag",)
-
-    def items(self):
-        return Tag.objects.public().order_by("name")
-
-
-class PersonSitemap(_ListingSitemap):
-    story_fields = ("bylines__person", "people")
-
-    def items(self):
-        return Person.objects.public()
-
-
-SITEMAPS = {
-    "stories": StorySitemap,
-    "sections": SectionSitemap,
-    "tags": TagSitemap,
-    "people": PersonSitemap,
-}

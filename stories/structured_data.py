@@ -43,8 +43,8 @@ def iso(moment) -> str:
 
 
 def authors(story):
-    """The people credited with writing ``story``; bylines must be prefetched."""
-    return [b.person for b in story.bylines.all() if b.role == Byline.Role.BY]
+    """The people credited with writing ``story``, from its ``byline_list``."""
+    return [b.person for b in story.byline_list if b.role == Byline.Role.BY]
 
 
 def image_object(request, image, rendition=None):
@@ -102,7 +102,7 @@ def publisher(request):
 
 
 def news_article(request, story):
-    """The article's JSON-LD; expects the bylines, tags, people and corrections prefetched."""
+    """The article's JSON-LD, from what ``stories.story_page`` loads onto the story."""
     url = request.build_absolute_uri(story.get_absolute_url())
     by = authors(story)
     data = {
@@ -118,20 +118,20 @@ def news_article(request, story):
         "author": [person_reference(request, person) for person in by],
         "publisher": publisher(request),
         "articleSection": story.section.name,
-        "keywords": [tag.name for tag in story.tags.all()],
+        "keywords": [tag.name for tag in story.tag_list],
         "inLanguage": settings.LANGUAGE_CODE,
         "isAccessibleForFree": True,
     }
-    contributors = [b.person for b in story.bylines.all() if b.person not in by]
+    contributors = [b.person for b in story.byline_list if b.person not in by]
     if contributors:
         data["contributor"] = [person_reference(request, p) for p in contributors]
     if story.dateline:
         data["dateline"] = story.dateline
     if story.hero_image:
         data["image"] = article_images(request, story.hero_image)
-    if story.people.all():
-        data["mentions"] = [person_reference(request, p) for p in story.people.all()]
-    if story.corrections.all():
+    if story.people_list:
+        data["mentions"] = [person_reference(request, p) for p in story.people_list]
+    if story.correction_list:
         data["correction"] = [
             {
                 "@type": "CorrectionComment",
@@ -139,7 +139,7 @@ def news_article(request, story):
                 "datePublished": iso(correction.published_at),
                 "url": f"{url}#correction-{correction.pk}",
             }
-            for correction in story.corrections.all()
+            for correction in story.correction_list
         ]
     return data
 

@@ -3,9 +3,8 @@ from django.urls import path, register_converter
 
 import caching
 
-from . import converters, feeds, previews, views
+from . import converters, feeds, previews, sitemaps, views
 from .purging import SITEMAPS as SITEMAP_KEYS
-from .sitemaps import SITEMAPS, NewsSitemap
 
 register_converter(converters.FourDigitYear, "yyyy")
 register_converter(converters.TwoDigit, "dd")
@@ -40,26 +39,18 @@ urlpatterns = [
     path("<slug:slug>/", views.page_detail, name="page"),
 ]
 
-# Sitemaps are named outside the app namespace, as django.contrib.sitemaps expects.
-sitemap_index = caching.labelled(*SITEMAP_KEYS)(sitemap_views.index)
-sitemap_section = caching.labelled(*SITEMAP_KEYS)(sitemap_views.sitemap)
+# Sitemaps are named outside the app namespace, as django.contrib.sitemaps names them.
 sitemap_urls = [
+    path("sitemap.xml", caching.labelled(*SITEMAP_KEYS)(sitemaps.index), name="sitemap"),
     path(
-        "sitemap.xml",
-        sitemap_index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_section,
-        {"sitemaps": SITEMAPS},
+        "sitemap-<slug:section>.xml",
+        caching.labelled(*SITEMAP_KEYS)(sitemaps.sitemap),
         name="sitemap-section",
     ),
     path(
         "news-sitemap.xml",
-        sitemap_section,
-        {"sitemaps": {"news": NewsSitemap}, "template_name": "stories/news_sitemap.xml"},
+        caching.labelled(*SITEMAP_KEYS)(sitemap_views.sitemap),
+        {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "stories/news_sitemap.xml"},
         name="news-sitemap",
     ),
 ]

@@ -3,9 +3,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import (
     Http404,
     HttpResponse,
@@ -21,21 +19,16 @@ from django.views.decorators.http import require_safe
 
 import caching
 
-from . import structured_data
+from . import story_page, structured_data
 from .models import Byline, Correction, Page, Person, Section, Story, Tag
+from .pagination import PAGE_SIZE, paginate
 from .purging import ALL_STORIES, CORRECTIONS, archive_key, list_key
 from .search import MAX_RESULTS, results_page
 from .search.forms import SearchForm
 from .search.suggestions import suggest_query
 from .shortcuts import get_object_or_moved
 
-PAGE_SIZE = 20
 STORIES_PER_SECTION = 3
-
-
-def paginate(request, queryset):
-    """Return the requested page; a bad or out-of-range ``?page=`` gives a sensible one."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def date_or_404(year, month=1, day=1):
@@ -65,23 +58,30 @@ def archive_span(year, month=None, day=None):
 
 
 def stories_by_section():
-    """The newest few public stories of every section, in one query, grouped by section."""
-    ranked = (
+    """The newest few public stories of every section, in one query, grouped by section.
+
+    Each story is found by an index probe per section and rank (the section's newest,
+    its second newest...), so the cost does not grow with the archive.
+    """
+    newest = Story.objects.public().filter(section=OuterRef("pk")).order_by(*Story._meta.ordering)
+    newest = newest.values("pk")
+    picks = [
+        Section.objects.annotate(pick=Subquery(newest[rank : rank + 1])).values("pick")
+        for rank in range(STORIES_PER_SECTION)
+    ]
+    stories = (
         Story.objects.public()
+        .filter(pk__in=picks[0].union(*picks[1:], all=True))
         .select_related("section")
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("section"), order_by=F("published_at").desc())
-        )
-        .filter(rank__lte=STORIES_PER_SECTION)
-        .order_by("section__position", "section__name", "rank")
+        .order_by("section__position", "section__name", *Story._meta.ordering)
     )
-    return [(section, list(group)) for section, group in groupby(ranked, attrgetter("section"))]
+    return [(section, list(group)) for section, group in groupby(stories, attrgetter("section"))]
 
 
 @require_safe
 def home(request):
     caching.label(request, ALL_STORIES)
-    page = paginate(request, Story.objects.public().for_listing())
+    page = paginate(request, Story.objects.public().for_listing().select_related("hero_image"))
     stories = list(page)
     context = {"page": page, "stories": stories, "sections": []}
     if page.number == 1:
@@ -92,13 +92,13 @@ def home(request):
 @require_safe
 def story_detail(request, year, month, day, slug):
     date_or_404(year, month, day)
-    story = get_object_or_moved(request, Story.objects.public().for_story_page(), slug)
+    story, related = story_page.public_story_and_related(request, slug)
     published = timezone.localdate(story.published_at)
     if (published.year, published.month, published.day) != (year, month, day):
         return redirect(story, permanent=True)
     context = {
         "story": story,
-        "related": Story.objects.public().related_to(story),
+        "related": related,
         "article_data": structured_data.news_article(request, story),
     }
     return render(request, "stories/story_detail.html", context)
@@ -127,12 +127,15 @@ def tag_detail(request, slug):
 def person_detail(request, slug):
     person = get_object_or_moved(request, Person.objects.public().select_related("photo"), slug)
     caching.label(request, list_key(person))
-    stories = (
-        Story.objects.public()
-        .by_or_about(person)
-        .for_listing()
-        .annotate(is_by=Exists(Byline.objects.filter(story=OuterRef("pk"), person=person)))
-    )
+
+    def stories(newest):
+        return (
+            Story.objects.public()
+            .by_or_about(person, newest)
+            .for_listing()
+            .annotate(is_by=Exists(Byline.objects.filter(story=OuterRef("pk"), person=person)))
+        )
+
     page = paginate(request, stories)
     context = {
         "person": person,
@@ -150,7 +153,7 @@ def archive(request, year, month=None, day=None):
     caching.label(request, archive_key(year, month, day))
     stories = Story.objects.public().filter(published_at__gte=start, published_at__lt=end)
     page = paginate(request, stories.for_listing())
-    if not page.paginator.count:
+    if not page:
         raise Http404("Nothing was published on that date.")
     periods = []
     if not day:
@@ -211,7 +214,7 @@ def search(request):
     form = SearchForm(request.GET)
     page = suggestion = None
     if form.is_valid() and form.cleaned_data["q"]:
-        stories = form.narrow(Story.objects.public().for_listing())
+        stories = form.narrow(Story.objects.public().for_listing().select_related("section"))
         page = results_page(
             stories,
             form.cleaned_data["q"],

@@ -11,11 +11,13 @@ class PersonQuerySet(models.QuerySet):
 
         Someone known to the newsroom only from unpublished work is not announced.
         """
+        # Asked per person, not by listing every public story's people; people in the news
+        # are most often in a story, so that is asked before their bylines.
         stories = apps.get_model("stories", "Story").objects.public()
         return self.filter(
             models.Q(is_staff_member=True)
-            | models.Q(pk__in=stories.values("bylines__person"))
-            | models.Q(pk__in=stories.values("people"))
+            | models.Exists(stories.filter(people=models.OuterRef("pk")))
+            | models.Exists(stories.filter(bylines__person=models.OuterRef("pk")))
         )
 
 

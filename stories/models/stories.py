@@ -9,9 +9,7 @@ from taggit.managers import TaggableManager
 from stories.sanitize import clean_html
 
 from .images import Image, inline_marker
-from .people import Person
 from .redirects import KeepsOldSlugs
-from .sources import Citation
 from .tags import StoryTagManager, TaggedStory
 
 
@@ -32,12 +30,21 @@ class StoryQuerySet(models.QuerySet):
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
         )
 
-    def by_or_about(self, person):
-        """Stories with ``person`` in a byline or among the people in the story."""
-        return self.filter(
-            Q(pk__in=Byline.objects.filter(person=person).values("story"))
-            | Q(pk__in=Story.people.through.objects.filter(person=person).values("story"))
+    def by_or_about(self, person, newest=None):
+        """Stories with ``person`` in a byline or among the people in the story.
+
+        With ``newest``, only the newest so many of each kind, which hold the newest so many
+        overall: a page of a person's stories then reads no more stories than it shows,
+        however many the person has.
+        """
+        bylines = Byline.objects.filter(person=person, story=models.OuterRef("pk"))
+        appearances = Story.people.through.objects.filter(
+            person=person, story=models.OuterRef("pk")
         )
+        kinds = [self.filter(models.Exists(bylines)), self.filter(models.Exists(appearances))]
+        if newest is not None:
+            kinds = [Story.objects.filter(pk__in=kind.values("pk")[:newest]) for kind in kinds]
+        return self.filter(pk__in=kinds[0].values("pk").union(kinds[1].values("pk")))
 
     def related_to(self, story):
         """Stories an editor linked to ``story`` as related, in either direction."""
@@ -63,24 +70,11 @@ class StoryQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Load what a story card shows: section, hero image, bylines with people."""
-        return self.select_related("section", "hero_image").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("person"))
-        )
-
-    def for_story_page(self):
-        """Load everything the story page shows, and none of a source's editor-only fields."""
-        return self.select_related("section", "hero_image").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("person__photo")),
-            models.Prefetch("people", queryset=Person.objects.select_related("photo")),
+        """Load what a story card shows: the bylines with their people, as ``byline_list``."""
+        return self.prefetch_related(
             models.Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("source").defer(
-                    "source__contact_details", "source__private_notes"
-                ),
-            ),
-            "corrections",
-            "tags",
+                "bylines", queryset=Byline.objects.select_related("person"), to_attr="byline_list"
+            )
         )
 
 
@@ -170,6 +164,20 @@ class Story(KeepsOldSlugs):
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
         verbose_name_plural = "stories"
+        indexes = [
+            # Reader lists walk these newest first and stop after a page: the front page and
+            # the archives use the first, a section page and each section's newest the second.
+            models.Index(
+                fields=["-published_at", "-created_at"],
+                condition=Q(status="published"),
+                name="story_newest_published",
+            ),
+            models.Index(
+                fields=["section", "-published_at", "-created_at"],
+                condition=Q(status="published"),
+                name="story_newest_in_section",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="story_unique_slug"),
             models.CheckConstraint(
@@ -300,6 +308,7 @@ class Correction(models.Model):
     class Meta:
         ordering = ["-published_at"]
         get_latest_by = "published_at"
+        indexes = [models.Index(fields=["-published_at"], name="correction_newest")]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.story}"

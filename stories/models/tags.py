@@ -23,8 +23,9 @@ def normalize_tag_name(name: str) -> str:
 class TagQuerySet(models.QuerySet):
     def public(self):
         """Tags of at least one public story; a tag used only on unpublished work stays unseen."""
-        stories = apps.get_model("stories", "Story").objects.public()
-        return self.filter(pk__in=stories.values("tagged_items__tag"))
+        Story = apps.get_model("stories", "Story")
+        # Asked per tag (one index probe each), not by listing every public story's tags.
+        return self.filter(Exists(Story.objects.public().filter(tagged_items__tag=OuterRef("pk"))))
 
     def with_usage(self):
         """Annotate how many public and unpublished stories carry each tag, and when it was last used.

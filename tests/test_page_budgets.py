@@ -1,0 +1,154 @@
+"""Query budgets of every reader page: an exact number per page, the same for 5 stories as
+for 50, and lists that never count, rank or aggregate the whole archive.
+
+The budgets are what a page costs to build, with the page cache out of the way; a page
+served from the cache runs no query at all (tests/test_page_cache.py).
+"""
+
+import datetime
+import re
+from unittest import mock
+
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from stories import sitemaps
+from stories.models import Correction
+from tests.factories import add_byline, make_person, make_public_story, make_section
+from tests.pictures import TemporaryMedia
+from tests.reader_data import make_image, rich_story, stories_in
+
+# Pages and their exact number of queries, whatever the archive holds.
+LIST_PAGES = {
+    "/": 4,  # stories, their bylines, each section's newest, the sections for the menu
+    "/?page=2": 3,
+    "/section/budget/": 4,  # the section, stories, bylines, menu
+    "/tag/shared/": 4,
+    "/people/reporter/": 4,
+    "{day}": 3,  # stories, bylines, menu
+    "{month}": 4,  # ... and which days have stories
+    "{year}": 4,  # ... and which months have stories
+    "/corrections/": 2,
+    "/rss/": 3,  # stories, bylines, tags
+    "/atom/": 3,
+    "/section/budget/rss/": 4,  # the section, and the same three
+    "/tag/shared/atom/": 4,
+    "/people/reporter/rss/": 4,
+    "/corrections/rss/": 1,
+    "/sitemap.xml": 3,  # the newest public story, tag and person
+    "/sitemap-stories.xml": 2,  # how many pages, then the page
+    "/sitemap-sections.xml": 1,
+    "/sitemap-tags.xml": 3,  # how many pages, the tags, their newest stories
+    "/sitemap-people.xml": 3,
+    "/news-sitemap.xml": 2,
+}
+STORY_PAGE = 6  # the story and its related stories, people, sources, corrections, tags, menu
+
+# What would read every public story: a count, a ranking, an aggregate over the archive.
+UNBOUNDED = re.compile(r"COUNT\(|ROW_NUMBER|OVER \(|DENSE_RANK", re.IGNORECASE)
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+class PageBudgetTests(TemporaryMedia, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = make_section(slug="budget")
+        cls.author = make_person(slug="reporter", is_staff_member=True)
+        cls.stories = stories_in(cls.section, 5, person=cls.author)
+        day = timezone.localdate(cls.stories[0].published_at)
+        cls.archives = {
+            "{day}": f"/{day:%Y/%m/%d}/",
+            "{month}": f"/{day:%Y/%m}/",
+            "{year}": f"/{day:%Y}/",
+        }
+
+    def url(self, page):
+        return self.archives.get(page, page)
+
+    def queries(self, url):
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return [query["sql"] for query in captured]
+
+    def test_every_list_page_runs_its_exact_number_of_queries(self):
+        stories_in(self.section, 20, person=self.author)  # so that "/?page=2" exists
+        for page, budget in LIST_PAGES.items():
+            with self.subTest(page=page):
+                assert len(self.queries(self.url(page))) == budget
+
+    def test_list_pages_run_the_same_queries_for_5_stories_as_for_50(self):
+        pages = [page for page in LIST_PAGES if page != "/?page=2"]
+        few = {page: len(self.queries(self.url(page))) for page in pages}
+        stories_in(self.section, 45, person=self.author)
+        many = {page: len(self.queries(self.url(page))) for page in pages}
+        assert many == few
+
+    def test_no_list_page_counts_ranks_or_aggregates_the_archive(self):
+        stories_in(self.section, 20, person=self.author)
+        for page in LIST_PAGES:
+            if page == "/news-sitemap.xml":
+                continue  # counts the last 48 hours only, as django.contrib.sitemaps pages
+            for sql in self.queries(self.url(page)):
+                with self.subTest(page=page, sql=sql[:80]):
+                    assert not UNBOUNDED.search(sql)
+
+    def test_story_page_runs_its_exact_number_of_queries_whatever_it_holds(self):
+        for connections in (1, 10):
+            story = rich_story(connections)
+            with self.subTest(connections=connections):
+                assert len(self.queries(story.get_absolute_url())) == STORY_PAGE
+
+    def test_pictures_placed_in_a_story_body_take_one_query_more_however_many(self):
+        pictures = [make_image(alt_text=f"Picture {n}") for n in range(3)]
+        for count in (1, 3):
+            figures = "".join(
+                f'<figure class="figure"><img src="{image.file.url}" data-file="{image.pk}">'
+                "</figure>"
+                for image in pictures[:count]
+            )
+            story = make_public_story(body=f"<p>Text.</p>{figures}")
+            with self.subTest(pictures=count):
+                assert len(self.queries(story.get_absolute_url())) == STORY_PAGE + 1
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+class SitemapLastmodBeyondTheNewestStoriesTests(TestCase):
+    """Tags and people take their lastmod from the newest public stories, and those not in
+    them from all of theirs: the answer is the same, at one more query."""
+
+    def test_a_tag_and_a_person_not_in_the_newest_stories_keep_their_true_lastmod(self):
+        now = timezone.now()
+        old = make_public_story(published_at=now - datetime.timedelta(days=400))
+        old.tags.add("Old topic")
+        old.people.add(make_person(slug="old-news"))
+        Correction.objects.create(story=old, text="A later correction does not matter here.")
+        for hours in range(3):
+            recent = make_public_story(published_at=now - datetime.timedelta(hours=hours + 1))
+            recent.tags.add("New topic")
+            add_byline(recent, make_person(slug=f"new-reporter-{hours}"))
+        expected = timezone.localdate(old.published_at).isoformat()
+        with mock.patch.object(sitemaps, "RECENT_STORIES", 2):
+            for url, path in [
+                ("/sitemap-tags.xml", "/tag/old-topic/"),
+                ("/sitemap-people.xml", "/people/old-news/"),
+            ]:
+                with self.subTest(url=url), CaptureQueriesContext(connection) as captured:
+                    text = self.client.get(url).text
+                    assert (
+                        f"<loc>http://testserver{path}</loc><lastmod>{expected}</lastmod>" in text
+                    )
+                    assert len(captured) == LIST_PAGES[url] + 1
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+class SitemapPagesTests(TestCase):
+    def test_stories_beyond_the_first_hundred_ids_are_on_the_next_pages(self):
+        moved = make_public_story(id=sitemaps.StorySitemap.per_page + 5)
+        index = self.client.get("/sitemap.xml").text
+        assert "<loc>http://testserver/sitemap-stories.xml?p=2</loc>" in index
+        assert moved.get_absolute_url() not in self.client.get("/sitemap-stories.xml").text
+        assert moved.get_absolute_url() in self.client.get("/sitemap-stories.xml?p=2").text
+        assert self.client.get("/sitemap-stories.xml?p=3").status_code == 404
