@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from stories import sitemaps
 from stories.models import Correction
-from tests.factories import add_byline, make_person, make_public_story, make_section
-from tests.pictures import TemporaryMedia
-from tests.reader_data import make_image, rich_story, stories_in
+from tests.helpers.factories import add_byline, make_person, make_public_story, make_section
+from tests.helpers.pictures import TemporaryMedia
+from tests.helpers.reader_data import make_image, rich_story, stories_in
 
 # Pages and their exact number of queries, whatever the archive holds.
 LIST_PAGES = {

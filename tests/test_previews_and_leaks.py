@@ -149,7 +149,7 @@ class NoLeakTests(TestCase):
             self.public.tags.get().get_absolute_url(),
             self.reporter.get_absolute_url(),
             self.public.get_absolute_url(),
-            reverse("stories:home") + "?page=2",
+            reverse("stories:home") + "?page=1",
         ]
 
     def hidden_urls(self):
