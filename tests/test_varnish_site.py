@@ -4,8 +4,10 @@ Varnish runs with the repository's VCL in front of the live test server; the app
 purges it by surrogate key when a change commits, before the editor's action returns.
 """
 
+import re
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -34,6 +36,20 @@ def newsroom(db):
     return {"section": section, "story": story, "editor": make_user("superuser")}
 
 
+def story_sitemaps(varnish):
+    """The pages of the stories sitemap that the sitemap index lists now."""
+    index = varnish.get("/sitemap.xml").body
+    locations = re.findall(r"<loc>([^<]*sitemap-stories[^<]*)</loc>", index)
+    return [
+        urlsplit(loc).path + (f"?{urlsplit(loc).query}" if urlsplit(loc).query else "")
+        for loc in locations
+    ]
+
+
+def in_story_sitemaps(varnish, url):
+    return any(url in varnish.get(page).body for page in story_sitemaps(varnish))
+
+
 def cached(varnish, *paths):
     """Fetch each page until Varnish serves it from its cache."""
     for path in paths:
@@ -55,12 +71,12 @@ def test_a_published_story_appears_on_every_page_behind_varnish(varnish, newsroo
     draft = make_story(section=newsroom["section"], headline="Acting commissioner named")
     add_byline(draft, newsroom["story"].bylines.get().person)
     draft.tags.add("IRS")
-    cached(varnish, *LISTS, "/sitemap-stories.xml")
+    cached(varnish, *LISTS, "/sitemap.xml", *story_sitemaps(varnish))
     workflow.publish(draft, by=newsroom["editor"])
     draft.refresh_from_db()
     for path in LISTS:
         assert "Acting commissioner named" in fresh(varnish, path).body, path
-    assert draft.get_absolute_url() in fresh(varnish, "/sitemap-stories.xml").body
+    assert in_story_sitemaps(varnish, draft.get_absolute_url())
     assert fresh(varnish, draft.get_absolute_url()).status == 200
 
 
@@ -87,12 +103,13 @@ def test_a_correction_reaches_the_story_the_corrections_page_and_the_feeds(varni
 def test_an_unpublished_story_disappears_from_its_page_cards_feeds_and_sitemap(varnish, newsroom):
     story = newsroom["story"]
     url = story.get_absolute_url()
-    cached(varnish, url, *LISTS, "/sitemap-stories.xml")
+    cached(varnish, url, *LISTS, "/sitemap.xml", *story_sitemaps(varnish))
+    assert in_story_sitemaps(varnish, url)
     workflow.unpublish(story, by=newsroom["editor"])
     assert fresh(varnish, url).status == 404
     for path in LISTS:
         assert "Commissioner resigns" not in varnish.get(path).body, path
-    assert url not in varnish.get("/sitemap-stories.xml").body
+    assert not in_story_sitemaps(varnish, url)
     # The 404 is not kept either: republishing shows the story at once.
     workflow.publish(story, by=newsroom["editor"])
     assert varnish.get(url).status == 200
