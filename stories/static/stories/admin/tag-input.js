@@ -59,7 +59,16 @@
             }
         }
 
+        function cancelLookUp() {
+            clearTimeout(timer);
+            if (controller) {
+                controller.abort();
+                controller = null;
+            }
+        }
+
         function choose(index) {
+            cancelLookUp();
             const name = options[index].name;
             const value = input.value;
             const segment = segmentAt(value, input.selectionStart ?? value.length);
@@ -75,10 +84,18 @@
 
         function show(results, term) {
             const already = new Set(typedNames(input.value));
-            options = results.filter(
+            const matches = results.filter(
                 (result) => !already.has(result.name.toLowerCase()) ||
                     result.name.toLowerCase() === term.toLowerCase()
             );
+            // The same matches again (a keystroke that changed nothing) leave the list as it
+            // is, so an option under the pointer is not swapped for a copy mid-click.
+            const same = !listbox.hidden && matches.length === options.length &&
+                matches.every((result, i) => result.name === options[i].name && result.count === options[i].count);
+            if (same) {
+                return;
+            }
+            options = matches;
             listbox.replaceChildren();
             options.forEach((result, i) => {
                 const option = document.createElement("li");
@@ -96,8 +113,7 @@
                     alias.textContent = "for “" + result.alias + "”";
                     option.append(alias);
                 }
-                option.addEventListener("mousedown", (event) => event.preventDefault());
-                option.addEventListener("click", () => choose(i));
+                option.dataset.index = String(i);
                 listbox.append(option);
             });
             active = -1;
@@ -136,6 +152,16 @@
                 });
         }
 
+        // An option is chosen as the button goes down, before the input can lose focus and
+        // before a late answer can redraw the list under the pointer.
+        listbox.addEventListener("mousedown", (event) => {
+            event.preventDefault();
+            const option = event.target.closest("[role=option]");
+            if (option && listbox.contains(option)) {
+                choose(Number(option.dataset.index));
+            }
+        });
+
         input.addEventListener("input", () => {
             clearTimeout(timer);
             timer = setTimeout(lookUp, DELAY);
@@ -165,10 +191,7 @@
         });
 
         input.addEventListener("blur", () => {
-            clearTimeout(timer);
-            if (controller) {
-                controller.abort();
-            }
+            cancelLookUp();
             close();
         });
     }
