@@ -37,7 +37,9 @@ from tests.helpers.factories import (
 )
 from tests.helpers.reader_data import make_image
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+# A Redis database of its own for each parallel test worker: clearing the cache flushes it.
+_worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{9 + _worker % 7}")
 
 
 def redis_available():
