@@ -48,8 +48,9 @@ def require_tool(present: bool, problem: str) -> None:
 @pytest.fixture(scope="session")
 def browser():
     require_tool(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=15_000)
     # Playwright's sync API runs an asyncio event loop in this thread while the browser is open,
     # so Django's guard against ORM calls from async code would refuse the tests' own database
     # work (building data, the live server's flush), though every such call here is synchronous.
@@ -94,7 +95,10 @@ def new_page(browser, live_server):
         context = browser.new_context(
             viewport={"width": width, "height": height}, base_url=live_server.url
         )
-        context.set_default_timeout(10_000)
+        # Generous waits: the live server shares two cores with the test workers, and a
+        # page that never comes still fails, only later.
+        context.set_default_timeout(20_000)
+        context.set_default_navigation_timeout(30_000)
         guard = OutboundGuard()
         guard.attach(context)
         contexts.append(context)
