@@ -45,6 +45,8 @@ SERVING = {
     "CSP_REPORT_URI",
     "PERMISSIONS_POLICY",
     "SECURITY_CONTACT",
+    # Set while the browser tests run (tests/browser/conftest.py); check --deploy refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 # The environment the README's "Running in production" documents, with a key as random as a
 # real one must be (check --deploy measures it).
