@@ -25,10 +25,11 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production mode, locally: a throwaway SECRET_KEY unless one is set (never in production),
-# plain-HTTP cookies, then migrate, collect the static files and start gunicorn.
+# plain HTTP (HTTPS=0: no redirect to HTTPS, no HSTS, cookies without Secure), then migrate,
+# collect the static files and start gunicorn.
 serve: export DEBUG := 0
 serve: export ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1]
-serve: export SECURE_COOKIES ?= 0
+serve: export HTTPS ?= 0
 serve: install
 	@if [ -z "$$SECRET_KEY" ]; then \
 	    echo "make serve: SECRET_KEY is not set, using a throwaway key for this run only." >&2; \

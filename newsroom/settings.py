@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from whitenoise.compress import Compressor
 
 from stories.immutable import immutable_for_a_year
@@ -69,6 +70,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: a cached page is replayed with the policy of the request that
+    # asks for it, never with a header (or a nonce) stored with the entry.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "stories.security.PermissionsPolicyMiddleware",
     "stories.origin.PublicOriginMiddleware",
     # Outside the page cache, so that cached responses answer conditional requests (304).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -95,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "stories.context_processors.site",
             ],
         },
@@ -305,11 +311,77 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
+# HTTPS and the headers browsers enforce (README "Running in production"). In production
+# everything is on; HTTPS=0 (``make serve``) serves plain HTTP on this machine.
+HTTPS = not DEBUG and env_bool("HTTPS", True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script reads the CSRF cookie: the admin's forms and the passkey script take the token
+# from the page.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "strict-origin-when-cross-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = os.environ.get("CROSS_ORIGIN_OPENER_POLICY", "same-origin")
 X_FRAME_OPTIONS = "DENY"
+# Asking the browsers' preload lists to hard-code HTTPS for the domain is its owner's decision,
+# hard to undo; without SECURE_HSTS_PRELOAD that is a choice, not something to warn about.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content Security Policy: scripts, styles, pictures and fonts only from this site, no inline
+# code. Reader pages are cached whole and shared, so they use no nonce; the admin (never
+# cached) may, through {% csp_nonce_attr %}. CSP_REPORT_ONLY=1 sends the same policy as
+# report-only, to try a change out; violations go to CSP_REPORT_URI when it is set.
+# The rich-text editor (Tiptap, inside django-prose-editor) adds its core stylesheet as a
+# <style> element without a nonce: that stylesheet is allowed by its hash. An upgrade that
+# changes it shows in the browser tests, which fail on any refused style.
+RICH_TEXT_EDITOR_STYLE = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE, RICH_TEXT_EDITOR_STYLE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "upgrade-insecure-requests": HTTPS,
+    "report-uri": os.environ.get("CSP_REPORT_URI") or None,
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY
+else:
+    SECURE_CSP = CONTENT_SECURITY_POLICY
+# Powerful browser features no page of the site uses, refused to it and to anything it embeds.
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    ),
+)
+# /.well-known/security.txt (RFC 9116): whom to tell about a vulnerability.
+SECURITY_CONTACT = env_list("SECURITY_CONTACT")
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from stories import files
+from stories import files, security
 from stories.urls import sitemap_urls
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
         name="source-document",
     ),
     path("favicon.ico", files.favicon, name="favicon"),
+    path(".well-known/security.txt", security.security_txt, name="security-txt"),
     *sitemap_urls,
     path("", include("stories.urls")),
 ]

@@ -23,6 +23,10 @@ from .models import Source
 
 #: Where the picture library keeps its files in the default storage.
 LIBRARY_FOLDERS = ("images/", "renditions/")
+#: Whatever a file holds, it runs no script and loads nothing from this origin: opened on its
+#: own, a picture is shown as a picture and a document is downloaded, in a sandbox.
+PICTURE_POLICY = "default-src 'none'; img-src 'self'; sandbox"
+DOCUMENT_POLICY = "default-src 'none'; sandbox"
 PICTURE_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -44,6 +48,7 @@ def media(request, path):
     response = FileResponse(file, content_type=content_type)
     response["Cache-Control"] = immutable.CACHE_CONTROL
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = PICTURE_POLICY
     return response
 
 
@@ -63,7 +68,7 @@ def source_document(request, name):
     response = _send(source.document)
     response["Content-Disposition"] = content_disposition_header(True, posixpath.basename(name))
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = DOCUMENT_POLICY
     response["Cache-Control"] = "private, no-store"
     return response
 

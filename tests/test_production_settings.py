@@ -1,7 +1,7 @@
 """What production mode reads from the environment: static files, proxies, the public
-origin, database connections, and how many gunicorn processes share the page cache."""
+origin, HTTPS and the security headers, database connections, and how many gunicorn
+processes share the page cache."""
 
-import json
 import os
 import runpy
 import subprocess
@@ -12,56 +12,16 @@ from pathlib import Path
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
 
-ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "news.example"}
-SERVING = {
-    "DEBUG",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "SITE_URL",
-    "SECURE_PROXY_SSL_HEADER",
-    "CSRF_TRUSTED_ORIGINS",
-    "CONN_MAX_AGE",
-    "CONN_HEALTH_CHECKS",
-    "DATABASE_STATEMENT_TIMEOUT",
-    "PRIVATE_MEDIA_SENDFILE",
-    "REDIS_URL",
-    "WEB_CONCURRENCY",
-    "WEB_THREADS",
-    "PORT",
-    "BIND",
-}
-
-
-def environment(**env):
-    return {**{k: v for k, v in os.environ.items() if k not in SERVING}, **env}
-
-
-def run_python(code, **env):
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=environment(**env),
-        capture_output=True,
-        text=True,
-    )
-
-
-def production_settings(*names, **env):
-    """The values of ``names`` in newsroom.settings, imported with ``env`` in production mode."""
-    code = (
-        "import json, newsroom.settings as s; "
-        f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}, default=str))"
-    )
-    result = run_python(code, **{**PRODUCTION, **env})
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def settings_error(**env):
-    result = run_python("import newsroom.settings", **{**PRODUCTION, **env})
-    assert result.returncode != 0
-    return result.stderr.strip().splitlines()[-1]
+from tests.production import (
+    DOCUMENTED_PRODUCTION,
+    HTTPS_SETTINGS,
+    ROOT,
+    SERVING,
+    environment,
+    production_settings,
+    run_python,
+    settings_error,
+)
 
 
 class StaticFilesSettingsTests(SimpleTestCase):
@@ -123,6 +83,97 @@ class ProxySettingsTests(SimpleTestCase):
         for value in ["news.example", "ftp://news.example", "https://news.example/news/"]:
             with self.subTest(value=value):
                 assert "SITE_URL must be an origin" in settings_error(SITE_URL=value)
+
+
+class SecuritySettingsTests(SimpleTestCase):
+    def test_production_redirects_to_https_and_asks_for_it_for_a_year(self):
+        found = production_settings(*HTTPS_SETTINGS)
+        assert found == {
+            "SECURE_SSL_REDIRECT": True,
+            "SECURE_HSTS_SECONDS": 31_536_000,
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+            "SECURE_HSTS_PRELOAD": False,
+            "SESSION_COOKIE_SECURE": True,
+            "CSRF_COOKIE_SECURE": True,
+        }
+
+    def test_https_off_serves_plain_http_as_make_serve_does(self):
+        found = production_settings(*HTTPS_SETTINGS, "SECURE_CSP", HTTPS="0")
+        assert found["SECURE_SSL_REDIRECT"] is False
+        assert found["SECURE_HSTS_SECONDS"] == 0
+        assert found["SESSION_COOKIE_SECURE"] is found["CSRF_COOKIE_SECURE"] is False
+        assert found["SECURE_CSP"]["upgrade-insecure-requests"] is False
+
+    def test_each_https_setting_can_be_changed_alone(self):
+        found = production_settings(
+            *HTTPS_SETTINGS,
+            SECURE_SSL_REDIRECT="0",
+            SECURE_HSTS_SECONDS="15552000",
+            SECURE_HSTS_INCLUDE_SUBDOMAINS="0",
+            SECURE_HSTS_PRELOAD="1",
+            SECURE_COOKIES="0",
+        )
+        assert found == {
+            "SECURE_SSL_REDIRECT": False,
+            "SECURE_HSTS_SECONDS": 15_552_000,
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+            "SECURE_HSTS_PRELOAD": True,
+            "SESSION_COOKIE_SECURE": False,
+            "CSRF_COOKIE_SECURE": False,
+        }
+
+    def test_the_content_security_policy_is_enforced_by_default(self):
+        found = production_settings("SECURE_CSP", "SECURE_CSP_REPORT_ONLY")
+        assert found["SECURE_CSP_REPORT_ONLY"] is None
+        policy = found["SECURE_CSP"]
+        assert policy["default-src"] == ["'self'"]
+        assert policy["frame-ancestors"] == ["'none'"]
+        assert policy["upgrade-insecure-requests"] is True
+        assert policy["report-uri"] is None
+
+    def test_report_only_sends_the_same_policy_to_the_report_address(self):
+        enforced = production_settings("SECURE_CSP")["SECURE_CSP"]
+        found = production_settings(
+            "SECURE_CSP",
+            "SECURE_CSP_REPORT_ONLY",
+            CSP_REPORT_ONLY="1",
+            CSP_REPORT_URI="https://reports.news.example/csp",
+        )
+        assert found["SECURE_CSP"] is None
+        assert found["SECURE_CSP_REPORT_ONLY"] == {
+            **enforced,
+            "report-uri": "https://reports.news.example/csp",
+        }
+
+    def test_the_permissions_policy_refuses_camera_microphone_and_location(self):
+        policy = production_settings("PERMISSIONS_POLICY")["PERMISSIONS_POLICY"]
+        for feature in ["camera=()", "microphone=()", "geolocation=()", "browsing-topics=()"]:
+            assert feature in policy.split(", ")
+        assert production_settings("PERMISSIONS_POLICY", PERMISSIONS_POLICY="usb=()") == {
+            "PERMISSIONS_POLICY": "usb=()"
+        }
+
+    def test_check_deploy_finds_nothing_to_warn_about_in_the_documented_settings(self):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT,
+            env=environment(**DOCUMENTED_PRODUCTION),
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "System check identified no issues (1 silenced)." in result.stdout
+
+    def test_check_deploy_warns_when_https_is_off(self):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy"],
+            cwd=ROOT,
+            env=environment(**DOCUMENTED_PRODUCTION, HTTPS="0"),
+            capture_output=True,
+            text=True,
+        )
+        for warning in ["security.W004", "security.W008", "security.W012", "security.W016"]:
+            assert warning in result.stderr
 
 
 class DatabaseConnectionSettingsTests(SimpleTestCase):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stories.models import Page, Person, PreviewLink, Section, Story, Tag
-from tests.helpers.browser import DRAFT_STORY, MAIN_STORY, NOT_FOUND, OutboundGuard
+from tests.helpers.browser import DRAFT_STORY, MAIN_STORY, NOT_FOUND, OutboundGuard, PolicyGuard
 from tests.helpers.demo import load_demo
 from tests.helpers.validator import Validator
 
@@ -86,10 +86,11 @@ def migrated_data(django_db_serialized_rollback):
 def new_page(browser, live_server):
     """Open pages in fresh, self-contained contexts: ``new_page(width=375)``.
 
-    Each context gets its own cookies and an outbound guard; the test fails if any of its pages
-    requested a URL whose host is not this machine.
+    Each context gets its own cookies, an outbound guard and a policy guard; the test fails if
+    any of its pages requested a URL whose host is not this machine, or had something refused
+    by the Content Security Policy or the Permissions-Policy.
     """
-    contexts, guards = [], []
+    contexts, guards, policies = [], [], []
 
     def open_page(width=1280, height=900):
         context = browser.new_context(
@@ -99,10 +100,12 @@ def new_page(browser, live_server):
         # page that never comes still fails, only later.
         context.set_default_timeout(20_000)
         context.set_default_navigation_timeout(30_000)
-        guard = OutboundGuard()
+        guard, policy = OutboundGuard(), PolicyGuard()
         guard.attach(context)
+        policy.attach(context)
         contexts.append(context)
         guards.append(guard)
+        policies.append(policy)
         return context.new_page()
 
     yield open_page
@@ -111,6 +114,9 @@ def new_page(browser, live_server):
     leaks = sorted({url for guard in guards for url in guard.leaks()})
     if leaks:
         pytest.fail("The page made requests off this machine:\n" + "\n".join(leaks))
+    refused = [violation for policy in policies for violation in policy.violations]
+    if refused:
+        pytest.fail("The browser refused what a page did:\n" + "\n".join(refused))
 
 
 @pytest.fixture

@@ -46,6 +46,36 @@ class OutboundGuard:
         return sorted(set(recorded + self.foreign))
 
 
+class PolicyGuard:
+    """Records what the browser refused under the site's policies, in every page of a context:
+    each ``securitypolicyviolation`` event (Content Security Policy) and each console message
+    about the Content Security Policy or the Permissions-Policy header."""
+
+    REPORTER = """
+        document.addEventListener("securitypolicyviolation", (event) => {
+            window.reportPolicyViolation(
+                `${event.effectiveDirective} refused ${event.blockedURI || "inline code"}` +
+                ` in ${event.documentURI} (${event.sourceFile || "the page"}:${event.lineNumber})`
+            );
+        });
+    """
+    CONSOLE_WORDS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+    def __init__(self):
+        self.violations: list[str] = []
+
+    def attach(self, context):
+        context.expose_binding(
+            "reportPolicyViolation", lambda source, text: self.violations.append(text)
+        )
+        context.add_init_script(self.REPORTER)
+        context.on("console", self._console)
+
+    def _console(self, message):
+        if any(words in message.text for words in self.CONSOLE_WORDS):
+            self.violations.append(f"console {message.type}: {message.text}")
+
+
 def expected_status(name):
     """What the page called ``name`` in the ``demo`` fixture answers."""
     return 404 if name == NOT_FOUND else 200
