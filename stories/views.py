@@ -21,6 +21,7 @@ import caching
 
 from . import story_page, structured_data
 from .models import Byline, Correction, Page, Person, Section, Story, Tag
+from .models.stories import LISTED_FIELDS
 from .pagination import PAGE_SIZE, paginate
 from .purging import ALL_STORIES, CORRECTIONS, archive_key, list_key
 from .search import MAX_RESULTS, results_page
@@ -73,6 +74,7 @@ def stories_by_section():
         Story.objects.public()
         .filter(pk__in=picks[0].union(*picks[1:], all=True))
         .select_related("section")
+        .only(*LISTED_FIELDS, "section__name", "section__slug")
         .order_by("section__position", "section__name", *Story._meta.ordering)
     )
     return [(section, list(group)) for section, group in groupby(stories, attrgetter("section"))]
