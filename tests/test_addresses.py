@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.template import Context, Template
 from django.test import SimpleTestCase
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
@@ -54,3 +55,19 @@ class AddressTests(SimpleTestCase):
         assert Section(slug="politics").get_absolute_url() == "/section/politics/"
         assert Person(slug="ana-diaz").get_absolute_url() == "/people/ana-diaz/"
         assert Tag(slug="housing").get_absolute_url() == "/tag/housing/"
+
+
+class AddressTagTests(SimpleTestCase):
+    def render(self, source):
+        return Template("{% load reader %}" + source).render(Context({"slug": "politics"}))
+
+    def test_the_address_tag_writes_what_the_url_tag_writes(self):
+        assert self.render('{% address "stories:page" slug="about" %}') == "/about/"
+        assert self.render('{% address "stories:section-rss" slug=slug %}') == (
+            reverse("stories:section-rss", kwargs={"slug": "politics"})
+        )
+        assert self.render('{% address "stories:home" as home %}[{{ home }}]') == "[/]"
+
+    def test_the_address_tag_refuses_numbers_which_have_a_url_form_of_their_own(self):
+        with self.assertRaises(TypeError):
+            self.render('{% address "stories:archive-year" year=2025 %}')
