@@ -231,7 +231,9 @@ class Command(BaseCommand):
         section = Section.objects.get(slug=f"{PREFIX}politics")
         tag = Tag.objects.get(slug=f"{PREFIX}tag-0")
         reporter = Person.objects.get(slug=f"{PREFIX}reporter-0")
-        day = timezone.localdate(story.published_at) - timedelta(days=30)
+        # A month back, or half-way back in an archive shorter than two months.
+        back = min(30, self.count // STORIES_PER_DAY // 2)
+        day = timezone.localdate(story.published_at) - timedelta(days=back)
         ids = generated.order_by("pk").values_list("pk", flat=True)
         middle = ids[len(ids) // 2]
         # Page 50 of the front, or its last full page in a smaller archive.
