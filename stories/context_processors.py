@@ -7,5 +7,5 @@ def site(request):
     return {
         "newsroom_name": settings.NEWSROOM_NAME,
         "newsroom_tagline": settings.NEWSROOM_TAGLINE,
-        "nav_sections": Section.objects.all(),
+        "nav_sections": Section.objects.only("name", "slug"),
     }

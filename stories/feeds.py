@@ -13,11 +13,13 @@ from django.utils.html import escape
 import caching
 
 from .models import Correction, Person, Section, Story, Tag
+from .models.stories import LISTED_FIELDS
 from .purging import ALL_STORIES, CORRECTIONS, list_key
 from .shortcuts import get_object_or_moved
 from .structured_data import authors
 
 FEED_SIZE = 50
+ENCLOSED_IMAGE_FIELDS = ["hero_image__file", "hero_image__width", "hero_image__height"]
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
 
@@ -90,6 +92,9 @@ class StoryFeed(Feed):
 
     def items(self, obj):
         stories = self.stories(obj).for_listing().select_related("section", "hero_image")
+        # Of a section, a tag and a picture, only what an item shows; an image's dimensions
+        # are read on loading it, so they come too.
+        stories = stories.only(*LISTED_FIELDS, "section__name", *ENCLOSED_IMAGE_FIELDS)
         return stories.prefetch_related(Prefetch("tags", to_attr="tag_list"))[:FEED_SIZE]
 
     def item_title(self, story):

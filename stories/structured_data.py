@@ -30,7 +30,8 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 def json_ld(data) -> str:
     """``data`` as a JSON-LD <script> element whose content cannot break out of it."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    # On one line, which the C encoder writes: indented JSON is written by the pure-Python one.
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(_SCRIPT_ESCAPES)),

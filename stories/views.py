@@ -3,7 +3,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import (
     Http404,
     HttpResponse,
@@ -20,7 +20,8 @@ from django.views.decorators.http import require_safe
 import caching
 
 from . import story_page, structured_data
-from .models import Byline, Correction, Page, Person, Section, Story, Tag
+from .models import Correction, Page, Person, Section, Story, Tag
+from .models.stories import LISTED_FIELDS
 from .pagination import PAGE_SIZE, paginate
 from .purging import ALL_STORIES, CORRECTIONS, archive_key, list_key
 from .search import MAX_RESULTS, results_page
@@ -73,6 +74,7 @@ def stories_by_section():
         Story.objects.public()
         .filter(pk__in=picks[0].union(*picks[1:], all=True))
         .select_related("section")
+        .only(*LISTED_FIELDS, "section__name", "section__slug")
         .order_by("section__position", "section__name", *Story._meta.ordering)
     )
     return [(section, list(group)) for section, group in groupby(stories, attrgetter("section"))]
@@ -129,19 +131,17 @@ def person_detail(request, slug):
     caching.label(request, list_key(person))
 
     def stories(newest):
-        return (
-            Story.objects.public()
-            .by_or_about(person, newest)
-            .for_listing()
-            .annotate(is_by=Exists(Byline.objects.filter(story=OuterRef("pk"), person=person)))
-        )
+        return Story.objects.public().by_or_about(person, newest).for_listing()
+
+    def is_by(story):
+        return any(byline.person_id == person.pk for byline in story.byline_list)
 
     page = paginate(request, stories)
     context = {
         "person": person,
         "page": page,
-        "stories_by": [story for story in page if story.is_by],
-        "stories_about": [story for story in page if not story.is_by],
+        "stories_by": [story for story in page if is_by(story)],
+        "stories_about": [story for story in page if not is_by(story)],
         "person_data": structured_data.person(request, person),
     }
     return render(request, "stories/person_detail.html", context)

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.db import models
-from django.urls import reverse
+
+from stories.addresses import address
 
 from .redirects import KeepsOldSlugs
 
@@ -51,4 +52,4 @@ class Person(KeepsOldSlugs):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("stories:person", kwargs={"slug": self.slug})
+        return address("stories:person", slug=self.slug)

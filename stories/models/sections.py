@@ -1,5 +1,6 @@
 from django.db import models
-from django.urls import reverse
+
+from stories.addresses import address
 
 from .redirects import KeepsOldSlugs
 
@@ -22,4 +23,4 @@ class Section(KeepsOldSlugs):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("stories:section", kwargs={"slug": self.slug})
+        return address("stories:section", slug=self.slug)

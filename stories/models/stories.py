@@ -2,15 +2,30 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from stories.addresses import address
 from stories.sanitize import clean_html
 
 from .images import Image, inline_marker
 from .redirects import KeepsOldSlugs
 from .tags import StoryTagManager, TaggedStory
+
+# What a list shows of a story (its address needs the publish or creation date and the slug).
+LISTED_FIELDS = [
+    "headline",
+    "dek",
+    "kicker",
+    "kind",
+    "slug",
+    "section",
+    "published_at",
+    "created_at",
+    "last_significant_update",
+    "hero_image",
+]
+LISTED_BYLINE_FIELDS = ["story", "role", "position", "person__name", "person__slug"]
 
 
 def _carrying(image):
@@ -70,11 +85,11 @@ class StoryQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Load what a story card shows: the bylines with their people, as ``byline_list``."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=Byline.objects.select_related("person"), to_attr="byline_list"
-            )
+        """Load what a story card, a feed item or a search result shows, and no more: not the
+        body, and of the people in the bylines (``byline_list``) only their names and slugs."""
+        bylines = Byline.objects.select_related("person").only(*LISTED_BYLINE_FIELDS)
+        return self.only(*LISTED_FIELDS).prefetch_related(
+            models.Prefetch("bylines", queryset=bylines, to_attr="byline_list")
         )
 
 
@@ -199,9 +214,12 @@ class Story(KeepsOldSlugs):
 
     def get_absolute_url(self):
         day = timezone.localdate(self.published_at or self.created_at or timezone.now())
-        return reverse(
+        return address(
             "stories:story",
-            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+            year=f"{day.year:04d}",
+            month=f"{day.month:02d}",
+            day=f"{day.day:02d}",
+            slug=self.slug,
         )
 
     @property

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
 from taggit.managers import _TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
+
+from stories.addresses import address
 
 from .redirects import KeepsOldSlugs
 
@@ -86,7 +87,7 @@ class Tag(KeepsOldSlugs, TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("stories:tag", kwargs={"slug": self.slug})
+        return address("stories:tag", slug=self.slug)
 
     def slugify(self, tag, i=None):
         # A name with no letter or digit ("🔥", "!!!") slugifies to nothing, which would

@@ -57,6 +57,7 @@ from stories.models import (
     Tag,
     TaggedStory,
 )
+from stories.pagination import PAGE_SIZE
 from stories.sanitize import clean_html
 from stories.sitemaps import SITEMAPS
 
@@ -230,15 +231,19 @@ class Command(BaseCommand):
         section = Section.objects.get(slug=f"{PREFIX}politics")
         tag = Tag.objects.get(slug=f"{PREFIX}tag-0")
         reporter = Person.objects.get(slug=f"{PREFIX}reporter-0")
-        day = timezone.localdate(story.published_at) - timedelta(days=30)
+        # A month back, or half-way back in an archive shorter than two months.
+        back = min(30, self.count // STORIES_PER_DAY // 2)
+        day = timezone.localdate(story.published_at) - timedelta(days=back)
         ids = generated.order_by("pk").values_list("pk", flat=True)
         middle = ids[len(ids) // 2]
+        # Page 50 of the front, or its last full page in a smaller archive.
+        deep = max(1, min(50, Story.objects.public().count() // PAGE_SIZE))
         return [
             ("hello", HELLO_PATH),
             ("story", story.get_absolute_url()),
             ("story, picture", with_picture.get_absolute_url()),
             ("home", "/"),
-            ("home page 50", "/?page=50"),
+            (f"home page {deep}", f"/?page={deep}"),
             ("section", section.get_absolute_url()),
             ("tag", tag.get_absolute_url()),
             ("person", reporter.get_absolute_url()),

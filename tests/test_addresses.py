@@ -1,0 +1,73 @@
+"""Reader addresses are exactly what reverse() gives, however many are built from one pattern."""
+
+import datetime
+
+from django.template import Context, Template
+from django.test import SimpleTestCase
+from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+from stories.addresses import address
+from stories.models import Person, Section, Story, Tag
+
+STORY = "stories:story"
+
+
+def story_kwargs(day, slug):
+    return {"year": f"{day:%Y}", "month": f"{day:%m}", "day": f"{day:%d}", "slug": slug}
+
+
+class AddressTests(SimpleTestCase):
+    def tearDown(self):
+        clear_script_prefix()
+
+    def test_story_addresses_match_reverse_for_every_day_and_slug(self):
+        start = datetime.date(2024, 1, 1)
+        for days, slug in enumerate(["a", "zoning-vote", "2024", "01-01", "s_1", "x" * 200]):
+            day = start + datetime.timedelta(days=31 * days + days)
+            kwargs = story_kwargs(day, slug)
+            with self.subTest(kwargs=kwargs):
+                assert address(STORY, **kwargs) == reverse(STORY, kwargs=kwargs)
+
+    def test_a_day_written_like_its_month_still_gets_its_own_address(self):
+        for day in [
+            datetime.date(2025, 3, 3),
+            datetime.date(2025, 3, 4),
+            datetime.date(2011, 11, 11),
+        ]:
+            kwargs = story_kwargs(day, "same-digits")
+            with self.subTest(day=day):
+                assert address(STORY, **kwargs) == reverse(STORY, kwargs=kwargs)
+
+    def test_a_unicode_tag_slug_is_percent_encoded_as_reverse_does(self):
+        assert address("stories:tag", slug="münchen") == "/tag/m%C3%BCnchen/"
+
+    def test_addresses_follow_the_script_prefix(self):
+        assert address("stories:person", slug="ana-diaz") == "/people/ana-diaz/"
+        set_script_prefix("/news/")
+        assert address("stories:person", slug="ana-diaz") == "/news/people/ana-diaz/"
+        assert address("stories:person", slug="news") == "/news/people/news/"
+        assert address("stories:person", slug="ben-ito") == "/news/people/ben-ito/"
+
+    def test_models_give_the_addresses_their_views_answer_at(self):
+        published = datetime.datetime(2025, 6, 5, 15, tzinfo=datetime.UTC)
+        story = Story(slug="budget-vote", published_at=published)
+        assert story.get_absolute_url() == "/2025/06/05/budget-vote/"
+        assert Section(slug="politics").get_absolute_url() == "/section/politics/"
+        assert Person(slug="ana-diaz").get_absolute_url() == "/people/ana-diaz/"
+        assert Tag(slug="housing").get_absolute_url() == "/tag/housing/"
+
+
+class AddressTagTests(SimpleTestCase):
+    def render(self, source):
+        return Template("{% load reader %}" + source).render(Context({"slug": "politics"}))
+
+    def test_the_address_tag_writes_what_the_url_tag_writes(self):
+        assert self.render('{% address "stories:page" slug="about" %}') == "/about/"
+        assert self.render('{% address "stories:section-rss" slug=slug %}') == (
+            reverse("stories:section-rss", kwargs={"slug": "politics"})
+        )
+        assert self.render('{% address "stories:home" as home %}[{{ home }}]') == "[/]"
+
+    def test_the_address_tag_refuses_numbers_which_have_a_url_form_of_their_own(self):
+        with self.assertRaises(TypeError):
+            self.render('{% address "stories:archive-year" year=2025 %}')
