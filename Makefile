@@ -24,7 +24,7 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Production mode, locally: a throwaway SECRET_KEY unless one is set (never in production),
+# Production mode, locally: a throwaway SECRET_KEY and source key unless set (never in production),
 # plain HTTP (HTTPS=0: no redirect to HTTPS, no HSTS, cookies without Secure), then migrate,
 # collect the static files and start gunicorn.
 serve: export DEBUG := 0
@@ -35,7 +35,11 @@ serve: install
 	    echo "make serve: SECRET_KEY is not set, using a throwaway key for this run only." >&2; \
 	    SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))'); \
 	fi; \
-	export SECRET_KEY; set -e; \
+	if [ -z "$$SOURCE_ENCRYPTION_KEYS" ]; then \
+	    echo "make serve: SOURCE_ENCRYPTION_KEYS is not set, using a throwaway key for this run only." >&2; \
+	    SOURCE_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'); \
+	fi; \
+	export SECRET_KEY SOURCE_ENCRYPTION_KEYS; set -e; \
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput; \
 	exec $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi

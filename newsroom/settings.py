@@ -1,15 +1,19 @@
 """Settings for the newsroom project, read from the environment.
 
 Development and test defaults are safe; values that only production can supply
-(``SECRET_KEY``, ``ALLOWED_HOSTS``) must be set when ``DEBUG`` is off.
+(``SECRET_KEY``, ``ALLOWED_HOSTS``, ``SOURCE_ENCRYPTION_KEYS``) must be set when ``DEBUG``
+is off.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from whitenoise.compress import Compressor
@@ -51,6 +55,29 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Keys that encrypt what could expose a source (contact details, private notes, who is behind
+# an anonymous citation), newest first: the first encrypts, every one decrypts, so a new key
+# goes in front and an old one leaves after ``manage.py rotate_source_keys``.
+SOURCE_ENCRYPTION_KEYS = env_list("SOURCE_ENCRYPTION_KEYS")
+if not SOURCE_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SOURCE_ENCRYPTION_KEYS is not set. Set it to one or more comma-separated Fernet "
+            "keys, newest first (make one with: python -c 'from cryptography.fernet import "
+            "Fernet; print(Fernet.generate_key().decode())'), or DEBUG=1 for local development."
+        )
+    # Development only: a key that follows from SECRET_KEY, so local data stays readable.
+    digest = hashlib.sha256(f"source-encryption:{SECRET_KEY}".encode()).digest()
+    SOURCE_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(digest).decode()]
+for position, key in enumerate(SOURCE_ENCRYPTION_KEYS, start=1):
+    try:
+        Fernet(key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Key {position} of SOURCE_ENCRYPTION_KEYS is not a Fernet key (32 url-safe "
+            "base64-encoded bytes, as Fernet.generate_key() makes)."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from . import changes
 from .models import Byline, Citation, Image, Person, Revision, Section, Source, Story
-from .models.revisions import CONTENT_FIELDS
+from .models.revisions import CONTENT_FIELDS, cited_source_id
 
 
 class RestoreError(ValidationError):
@@ -30,10 +30,15 @@ def restore_revision(revision, user=None, *, note=""):
         if pks - found:
             missing.append(label)
 
+    if any(c["is_anonymous"] and cited_source_id(c) is None for c in data["citations"]):
+        raise RestoreError(
+            "This revision cannot be restored: none of the keys in SOURCE_ENCRYPTION_KEYS opens "
+            "the source of one of its anonymous citations. Add the key it was made with back."
+        )
     require(Section, [data["section"]], "its section")
     require(Image, [data["hero_image"]], "its hero image")
     require(Person, [b["person"] for b in data["bylines"]] + data["people"], "a person")
-    require(Source, [c["source"] for c in data["citations"]], "a source")
+    require(Source, [cited_source_id(c) for c in data["citations"]], "a source")
     require(Story, data["related_stories"], "a related story")
     if missing:
         raise RestoreError(
@@ -58,7 +63,12 @@ def restore_revision(revision, user=None, *, note=""):
     )
     Citation.objects.filter(story=story).delete()
     Citation.objects.bulk_create(
-        Citation(story=story, **_foreign_keys(values, "source")) for values in data["citations"]
+        Citation(
+            story=story,
+            source_id=cited_source_id(values),
+            **{k: v for k, v in values.items() if k not in ("source", "sealed_source")},
+        )
+        for values in data["citations"]
     )
     # Bylines and citations come back through bulk_create, which sends no signals.
     changes.touch(stories=[story.pk])

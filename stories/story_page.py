@@ -31,9 +31,16 @@ def public_story_and_related(request, slug):
 def complete(story):
     """Load onto ``story`` everything its page shows besides related stories."""
     story.byline_list, story.people_list = credits(story)
-    # None of a source's editor-only fields.
+    # None of a source's editor-only fields, nor who is behind an anonymous citation.
     citations = Citation.objects.filter(story=story).select_related("source")
-    story.citation_list = list(citations.defer("source__contact_details", "source__private_notes"))
+    story.citation_list = list(
+        citations.defer(
+            "sealed_source",
+            "source__contact_details",
+            "source__private_notes",
+            "source__has_contact_details",
+        )
+    )
     story.correction_list = list(Correction.objects.filter(story=story))
     story.tag_list = list(Tag.objects.filter(tagged_stories__content_object=story))
     return story

@@ -11,16 +11,23 @@ import sys
 import tempfile
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "news.example"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "s" * 50,
+    "ALLOWED_HOSTS": "news.example",
+    "SOURCE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+}
 SERVING = {
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
+    "SOURCE_ENCRYPTION_KEYS",
     "SITE_URL",
     "SECURE_PROXY_SSL_HEADER",
     "CSRF_TRUSTED_ORIGINS",

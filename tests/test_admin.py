@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from stories.models import Correction, Image, Story, Tag, TagMerge
+from stories.models import Correction, Image, Source, SourceAccess, Story, Tag, TagMerge
 from stories.tagging import merge_tags
 from tests.helpers.accounts import story_post_data
 from tests.helpers.demo import load_demo
@@ -20,7 +20,7 @@ from tests.helpers.factories import (
 
 STORIES_MODELS = [m for m in admin.site._registry if m._meta.app_label == "stories"]
 # Records the admin lists but nobody adds by hand.
-READ_ONLY_MODELS = {TagMerge}
+READ_ONLY_MODELS = {TagMerge, SourceAccess}
 
 
 class AdminPagesRenderTests(TestCase):
@@ -32,6 +32,7 @@ class AdminPagesRenderTests(TestCase):
         merge_tags(
             [Tag.objects.create(name="Internal Revenue Service")], Tag.objects.get(name="IRS")
         )
+        SourceAccess.record(Source.objects.exclude(contact_details="").first(), cls.superuser)
 
     def setUp(self):
         self.client.force_login(self.superuser)

@@ -104,12 +104,28 @@ class EditorOnlyFieldTests(TestCase):
         assert response.status_code == 200
         assert response.json()["results"] == []
 
-    def test_editor_filters_by_contact_details_and_reporter_still_filters_by_kind(self):
+    def test_editor_filters_by_having_contact_details_and_reporter_still_filters_by_kind(self):
+        make_source(name="Unreachable")
         self.client.force_login(self.editor)
         url = reverse("admin:stories_source_changelist")
-        assert "1 source" in self.client.get(url, {"contact_details__icontains": "secure"}).text
+        page = self.client.get(url, {"has_contact_details": "1"}).text
+        assert "1 source" in page and "Deep Throat" in page
+        assert "1 source" in self.client.get(url, {"has_contact_details": "0"}).text
         self.client.force_login(self.reporter)
-        assert "1 source" in self.client.get(url, {"kind__exact": Source.Kind.PERSON}).text
+        assert "2 sources" in self.client.get(url, {"kind__exact": Source.Kind.PERSON}).text
+
+    def test_reporter_neither_sees_nor_uses_the_has_contact_details_filter(self):
+        self.client.force_login(self.reporter)
+        url = reverse("admin:stories_source_changelist")
+        assert "contact details" not in self.client.get(url).text.lower()
+        assert self.client.get(url, {"has_contact_details": "1"}).status_code == 400
+
+    def test_nobody_filters_on_encrypted_text_the_database_cannot_read(self):
+        self.client.force_login(self.editor)
+        url = reverse("admin:stories_source_changelist")
+        for lookup in ["contact_details__icontains", "private_notes", "contact_details"]:
+            with self.subTest(lookup=lookup):
+                assert self.client.get(url, {lookup: "secure"}).status_code == 400
 
     def test_reporter_filtering_images_by_usage_note_gets_400(self):
         make_image(usage_note="licence ends in June")

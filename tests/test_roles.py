@@ -12,7 +12,16 @@ from django.test import RequestFactory, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from stories.models import Correction, Image, Person, PreviewLink, Revision, Source, Story
+from stories.models import (
+    Correction,
+    Image,
+    Person,
+    PreviewLink,
+    Revision,
+    Source,
+    SourceAccess,
+    Story,
+)
 from tests.helpers.accounts import ROLES, make_user, story_post_data
 from tests.helpers.factories import (
     add_byline,
@@ -232,6 +241,22 @@ def filter_sources_by_private_notes(client):
     return "1 source" in hit.text and "0 sources" in miss.text
 
 
+def filter_sources_with_contact_details(client):
+    run = next(_runs)
+    make_source(name=f"Reachable {run}", contact_details="reached on the secure line")
+    make_source(name=f"Unreachable {run}")
+    page = client.get(reverse("admin:stories_source_changelist"), {"has_contact_details": "1"})
+    return f"Reachable {run}" in page.text and f"Unreachable {run}" not in page.text
+
+
+def read_source_access_record(client):
+    run = next(_runs)
+    source = make_source(name=f"Seen source {run}", contact_details="the secure line")
+    SourceAccess.record(source, make_user("editor", f"viewer-{run}"))
+    page = client.get(reverse("admin:stories_sourceaccess_changelist"))
+    return page.status_code == 200 and source.name in page.text
+
+
 # A person, source or picture that a story shows, in each state the story can be in. A
 # published story reaches readers now or by itself later, so it counts as soon as it is
 # published.
@@ -389,8 +414,12 @@ MATRIX = [
     (see_source_contacts, EDITOR_UP),
     (forge_source_contacts, EDITOR_UP),
     (search_sources_by_contact, NOBODY),
-    (filter_sources_by_contacts, EDITOR_UP),
-    (filter_sources_by_private_notes, EDITOR_UP),
+    # The database holds them encrypted: nobody can filter on their text, only on whether
+    # a source has contact details at all.
+    (filter_sources_by_contacts, NOBODY),
+    (filter_sources_by_private_notes, NOBODY),
+    (filter_sources_with_contact_details, EDITOR_UP),
+    (read_source_access_record, EDITOR_UP),
     (add_person, REPORTER_UP),
     (add_source, REPORTER_UP),
     (see_image_usage_note, EDITOR_UP),

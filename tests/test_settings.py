@@ -3,15 +3,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.test import SimpleTestCase
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+PRODUCTION_ONLY = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SOURCE_ENCRYPTION_KEYS"}
+KEY = Fernet.generate_key().decode()
+
+
 def import_settings(**env):
-    base = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ONLY}
     return subprocess.run(
         [sys.executable, "-c", "import newsroom.settings"],
         cwd=ROOT,
@@ -32,8 +35,23 @@ class ProductionSettingsTests(SimpleTestCase):
         assert result.returncode != 0
         assert "ImproperlyConfigured: ALLOWED_HOSTS is not set" in result.stderr
 
-    def test_production_settings_load_when_complete(self):
+    def test_missing_source_encryption_keys_with_debug_off_fails_clearly(self):
         result = import_settings(DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="news.example")
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: SOURCE_ENCRYPTION_KEYS is not set" in result.stderr
+
+    def test_a_source_encryption_key_that_is_not_a_fernet_key_fails_clearly(self):
+        result = import_settings(DEBUG="1", SOURCE_ENCRYPTION_KEYS=f"{KEY}, not-a-key")
+        assert result.returncode != 0
+        assert "Key 2 of SOURCE_ENCRYPTION_KEYS is not a Fernet key" in result.stderr
+
+    def test_production_settings_load_when_complete(self):
+        result = import_settings(
+            DEBUG="0",
+            SECRET_KEY="s" * 50,
+            ALLOWED_HOSTS="news.example",
+            SOURCE_ENCRYPTION_KEYS=f"{Fernet.generate_key().decode()},{KEY}",
+        )
         assert result.returncode == 0, result.stderr
 
     def test_development_needs_no_configuration(self):

@@ -12,12 +12,14 @@ from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 
 from stories import workflow
+from stories.encryption import EncryptedTextField
 from stories.models import Image, Source, Story
 
 # Fields some roles may neither see nor search, and the permission that unlocks each.
 EDITOR_ONLY_FIELDS = {
     (Source, "contact_details"): "stories.view_source_contacts",
     (Source, "private_notes"): "stories.view_source_contacts",
+    (Source, "has_contact_details"): "stories.view_source_contacts",
     (Image, "usage_note"): workflow.PUBLISH_PERMISSION,
 }
 
@@ -76,6 +78,12 @@ def _field_and_rest(model, lookup):
             return field, parts[index + 1 :]
         model = field.related_model
     return field, []
+
+
+def reaches_encrypted_field(model, lookup) -> bool:
+    """Whether ``lookup`` filters on text the database holds only encrypted."""
+    field, _ = _field_and_rest(model, lookup.lstrip("^=@"))
+    return isinstance(field, EncryptedTextField)
 
 
 def check_filter(model, lookup, value):
@@ -158,9 +166,23 @@ class NewsroomAdmin(BoundedDatesMixin, admin.ModelAdmin):
             },
         )
 
+    def get_list_display(self, request):
+        return [f for f in super().get_list_display(request) if self._may_see_column(request, f)]
+
+    def get_list_filter(self, request):
+        return [f for f in super().get_list_filter(request) if self._may_see_column(request, f)]
+
+    def _may_see_column(self, request, entry):
+        return not isinstance(entry, str) or self.may_see(request, entry)
+
     def lookup_allowed(self, lookup, value, request):
-        # Filtering on a hidden field would let its text be guessed a letter at a time.
-        return self.may_see(request, lookup) and super().lookup_allowed(lookup, value, request)
+        # Filtering on a hidden field would let its text be guessed a letter at a time, and
+        # the database cannot filter on encrypted text for anyone.
+        return (
+            self.may_see(request, lookup)
+            and not reaches_encrypted_field(self.model, lookup)
+            and super().lookup_allowed(lookup, value, request)
+        )
 
     def get_search_fields(self, request):
         return [f for f in super().get_search_fields(request) if self.may_see(request, f)]

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from stories.models import Byline, Citation, Image, Person, Section, Source, Story
-from stories.models.revisions import SNAPSHOT_KEYS, parse_snapshot_time
+from stories.models.revisions import SNAPSHOT_KEYS, cited_source_id, parse_snapshot_time
 
 LABELS = {
     "tags": "tags",
@@ -62,7 +62,7 @@ class Names:
             ids["image"].add(data.get("hero_image"))
             ids["person"].update(data.get("people", []))
             ids["person"].update(b["person"] for b in data.get("bylines", []))
-            ids["source"].update(c["source"] for c in data.get("citations", []))
+            ids["source"].update(cited_source_id(c) for c in data.get("citations", []))
             ids["story"].update(data.get("related_stories", []))
         self.section = dict(
             Section.objects.filter(pk__in=ids["section"]).values_list("pk", "name")
@@ -103,7 +103,8 @@ class Names:
 
     def _citation(self, c) -> str:
         text = (
-            f"{Citation.CitedAs(c['cited_as']).label}: {self.source.get(c['source'], '(deleted)')}"
+            f"{Citation.CitedAs(c['cited_as']).label}: "
+            f"{self.source.get(cited_source_id(c), '(deleted)')}"
         )
         if c["is_anonymous"]:
             text += f" — anonymous, shown as “{c['public_description']}”"

@@ -1,15 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from stories import workflow
-from stories.models import Source, Story
+from stories.models import Source, SourceAccess, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
+
+CONTACTS_PERMISSION = "stories.view_source_contacts"
 
 
 @admin.register(Source)
 class SourceAdmin(LockedOncePublishedMixin, NewsroomAdmin):
-    list_display = ["name", "kind", "affiliation"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "affiliation", "has_contact_details"]
+    list_filter = ["kind", "has_contact_details"]
     search_fields = ["name", "affiliation"]
     # Without the permission to see contact details, the second fieldset is left out.
     fieldsets = [
@@ -21,11 +23,61 @@ class SourceAdmin(LockedOncePublishedMixin, NewsroomAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # What no key opens is kept as it is stored, not overwritten with a blank.
+        if obj is not None:
+            readonly += obj.unreadable_fields
         # Putting a document before readers is a publishing decision.
-        readonly = super().get_readonly_fields(request, obj)
-        if workflow.can_publish(request.user):
-            return readonly
-        return [*readonly, "document_is_public"]
+        if not workflow.can_publish(request.user):
+            readonly.append("document_is_public")
+        return readonly
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.user.has_perm(CONTACTS_PERMISSION):
+            SourceAccess.record(obj, request.user)
+            if obj.unreadable_fields:
+                messages.error(
+                    request,
+                    "None of the keys in SOURCE_ENCRYPTION_KEYS opens this source's "
+                    f"{' and '.join(f.replace('_', ' ') for f in obj.unreadable_fields)}. "
+                    "They are kept as they are; ask whoever runs the site to add back the key "
+                    "they were encrypted with.",
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # The database does not know which sources anonymous citations rely on.
+        anonymous = [
+            f"An anonymous citation in “{citation.story}”"
+            for source in objs
+            for citation in source.anonymous_citations()
+        ]
+        return deleted, counts, perms_needed, [*protected, *anonymous]
 
     def stories_showing(self, source):
         return Story.objects.filter(citations__source=source)
+
+
+@admin.register(SourceAccess)
+class SourceAccessAdmin(NewsroomAdmin):
+    """Who was shown which source's contact details, and when: read-only, for everyone."""
+
+    list_display = ["viewed_at", "user", "source", "shown"]
+    list_select_related = ["user", "source"]
+    list_filter = ["user"]
+    date_hierarchy = "viewed_at"
+    search_fields = ["source__name", "user__username"]
+    fields = ["viewed_at", "user", "source", "shown"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(CONTACTS_PERMISSION)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -158,8 +158,25 @@ class BylineInline(admin.StackedInline):
     fields = [("person", "role", "position")]
 
 
+class CitationForm(forms.ModelForm):
+    """Shows the source of an anonymous citation, which the database keeps encrypted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        citation = self.instance
+        if citation.is_anonymous and citation.source_id is None:
+            self.initial["source"] = citation.cited_source_id
+        if citation.source_is_unreadable:
+            self.fields["source"].help_text = (
+                "None of the keys in SOURCE_ENCRYPTION_KEYS opens the source of this anonymous "
+                "citation. Ask whoever runs the site to add back the key it was made with, or "
+                "choose the source again."
+            )
+
+
 class CitationInline(admin.StackedInline):
     model = Citation
+    form = CitationForm
     extra = 0
     autocomplete_fields = ["source"]
     fields = [

@@ -25,7 +25,7 @@ from .redirects import SlugHistory
 from .revisions import Revision
 from .search import SearchEntry
 from .sections import Section
-from .sources import Citation, Source
+from .sources import Citation, Source, SourceAccess
 from .stories import Byline, Correction, Story
 from .tags import Tag, TagAlias, TaggedStory, TagMerge
 from .workflow import EditingPresence, PreviewLink, StatusChange
@@ -44,6 +44,7 @@ __all__ = [
     "Section",
     "SlugHistory",
     "Source",
+    "SourceAccess",
     "StatusChange",
     "Story",
     "Tag",

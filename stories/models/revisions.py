@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .sources import Citation
+from .sources import Citation, seal_source_id, unseal_source_id
 from .stories import Byline, Story
 
 PUBLICATION_FIELDS = ["status", "published_at", "embargo_until", "last_significant_update"]
@@ -42,15 +42,42 @@ def take_snapshot(story) -> dict:
     data["bylines"] = list(
         Byline.objects.filter(story=story).order_by("position").values(*BYLINE_KEYS)
     )
-    data["citations"] = list(
-        Citation.objects.filter(story=story).order_by("position", "source").values(*CITATION_KEYS)
+    citations = sorted(
+        Citation.objects.filter(story=story), key=lambda c: (c.position, c.cited_source_id or 0)
     )
+    data["citations"] = [_citation_snapshot(citation) for citation in citations]
     data["people"] = sorted(story.people.values_list("pk", flat=True))
     data["related_stories"] = sorted(story.related_stories.values_list("pk", flat=True))
     return data
 
 
+def _citation_snapshot(citation) -> dict:
+    # A revision keeps the source of an anonymous citation as the citation does: encrypted.
+    data = {key: getattr(citation, key) for key in CITATION_KEYS if key != "source"}
+    if citation.is_anonymous:
+        return {"source": None, "sealed_source": seal_source_id(citation.cited_source_id), **data}
+    return {"source": citation.source_id, **data}
+
+
+def cited_source_id(citation: dict) -> int | None:
+    """The source of a citation in a snapshot, named or anonymous."""
+    if citation.get("source") is not None:
+        return citation["source"]
+    return unseal_source_id(citation.get("sealed_source"))
+
+
+def opened(data: dict) -> dict:
+    """``data`` with the sources of its anonymous citations opened: what two snapshots are
+    compared by, as each encryption of the same source id is a different token."""
+    citations = [
+        {**{k: v for k, v in c.items() if k != "sealed_source"}, "source": cited_source_id(c)}
+        for c in data.get("citations", [])
+    ]
+    return {**data, "citations": citations}
+
+
 def changed_keys(before: dict, after: dict) -> list[str]:
+    before, after = opened(before), opened(after)
     return [key for key in SNAPSHOT_KEYS if before.get(key) != after.get(key)]
 
 

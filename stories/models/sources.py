@@ -1,10 +1,15 @@
+import copy
 import uuid
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+from stories.encryption import EncryptedTextField, Unreadable, decrypt, encrypt
 
 
 def document_path(source, filename):
@@ -39,7 +44,8 @@ class SourceQuerySet(models.QuerySet):
 
 
 class Source(models.Model):
-    """Who or what a story relies on. Contact details and notes never leave the admin."""
+    """Who or what a story relies on. Contact details and notes never leave the admin, and
+    the database holds them encrypted."""
 
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
@@ -61,10 +67,14 @@ class Source(models.Model):
         "published report: stories that cite this source by name then link to it. Anything "
         "given in confidence stays unticked; only the newsroom can open it.",
     )
-    contact_details = models.TextField(
-        blank=True, help_text="Editor-only. Never shown to readers."
+    contact_details = EncryptedTextField(
+        blank=True, help_text="Editor-only. Never shown to readers. Stored encrypted."
     )
-    private_notes = models.TextField(blank=True, help_text="Editor-only. Never shown to readers.")
+    private_notes = EncryptedTextField(
+        blank=True, help_text="Editor-only. Never shown to readers. Stored encrypted."
+    )
+    # The database cannot look inside the encrypted contact details; this it can filter on.
+    has_contact_details = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SourceQuerySet.as_manager()
@@ -80,15 +90,93 @@ class Source(models.Model):
             return f"{self.name} ({self.affiliation})"
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.has_contact_details = bool(self.contact_details) or isinstance(
+            self.contact_details, Unreadable
+        )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if citations := self.anonymous_citations():
+            raise models.ProtectedError(
+                f"“{self}” is cited anonymously, so it cannot be deleted.", set(citations)
+            )
+        return super().delete(*args, **kwargs)
+
     @property
     def document_url(self) -> str:
         if not self.document:
             return ""
         return reverse("source-document", kwargs={"name": self.document.name})
 
+    @property
+    def unreadable_fields(self) -> list[str]:
+        """Encrypted fields that none of the keys in SOURCE_ENCRYPTION_KEYS can open."""
+        return [
+            name
+            for name in ("contact_details", "private_notes")
+            if isinstance(getattr(self, name), Unreadable)
+        ]
+
+    def anonymous_citations(self) -> list["Citation"]:
+        """The citations that rely on this source without naming it. The database cannot
+        tell (it holds their source encrypted), so each anonymous citation is opened."""
+        anonymous = Citation.objects.filter(is_anonymous=True).select_related("story")
+        return [c for c in anonymous if c.cited_source_id == self.pk]
+
+
+class SourceAccess(models.Model):
+    """One time a member of staff was shown a source's contact details or private notes."""
+
+    source = models.ForeignKey(
+        Source, null=True, on_delete=models.SET_NULL, related_name="accesses"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    viewed_at = models.DateTimeField(default=timezone.now)
+    shown = models.CharField(max_length=200, help_text="What the page showed.")
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        get_latest_by = "viewed_at"
+        verbose_name = "access to a source's contact details"
+        verbose_name_plural = "accesses to sources' contact details"
+
+    def __str__(self):
+        who = self.user.get_username() if self.user else "a deleted user"
+        return f"{who} saw the {self.shown} of {self.source or 'a deleted source'}"
+
+    @classmethod
+    def record(cls, source, user):
+        """Note that ``user`` is being shown what ``source`` keeps from readers, if anything."""
+        shown = [
+            label
+            for name, label in [
+                ("contact_details", "contact details"),
+                ("private_notes", "private notes"),
+            ]
+            if getattr(source, name)
+        ]
+        if shown:
+            return cls.objects.create(source=source, user=user, shown=" and ".join(shown))
+        return None
+
+
+class CitationQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for citation in objs:
+            citation.seal()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Citation(models.Model):
-    """How one story relies on one source."""
+    """How one story relies on one source.
+
+    A named citation links its source; an anonymous one keeps the source's id only encrypted
+    (``sealed_source``), so that the database, or a copy of it, does not say who it is.
+    """
 
     class CitedAs(models.TextChoices):
         ACCORDING_TO = "according_to", "According to"
@@ -99,13 +187,19 @@ class Citation(models.Model):
         DATA = "data", "Data analysed by us"
 
     story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    # Null in the database for an anonymous citation, yet required in forms: ``seal`` moves
+    # the chosen source into ``sealed_source`` as the citation is saved.
+    source = models.ForeignKey(
+        Source, null=True, on_delete=models.PROTECT, related_name="citations"
+    )
+    sealed_source = EncryptedTextField(blank=True, editable=False)
     cited_as = models.CharField(max_length=20, choices=CitedAs, default=CitedAs.ACCORDING_TO)
     supports = models.TextField(blank=True, help_text="What this source supports in the story.")
     is_anonymous = models.BooleanField(
         "anonymous",
         default=False,
-        help_text="Readers see only the public description, never the source's identity.",
+        help_text="Readers see only the public description, never the source's identity, "
+        "and the database keeps the identity encrypted.",
     )
     public_description = models.CharField(
         max_length=200,
@@ -113,6 +207,8 @@ class Citation(models.Model):
         help_text='How readers see an anonymous source, e.g. "a senior Treasury official".',
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -123,16 +219,68 @@ class Citation(models.Model):
                 name="citation_anonymous_has_description",
                 violation_error_message="An anonymous source needs a public description.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(is_anonymous=False, source__isnull=False, sealed_source="")
+                | models.Q(is_anonymous=True, source__isnull=True),
+                name="citation_anonymous_source_is_sealed",
+                violation_error_message="An anonymous citation keeps its source sealed.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_cited_as_display()} {self.public_name}"
+
+    def save(self, *args, **kwargs):
+        self.seal()
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.is_anonymous and not self.public_description.strip():
             raise ValidationError(
                 {"public_description": "Describe the anonymous source for readers."}
             )
+        # The database cannot see an anonymous citation's source, so it cannot refuse a second
+        # citation of it; this does.
+        others = Citation.objects.filter(story_id=self.story_id).exclude(pk=self.pk)
+        if self.cited_source_id and any(
+            other.cited_source_id == self.cited_source_id
+            and (other.is_anonymous or self.is_anonymous)
+            for other in others
+        ):
+            raise ValidationError({"source": "This story already cites this source."})
+
+    def validate_constraints(self, exclude=None):
+        # The constraints hold for the row as it is stored, with an anonymous source sealed.
+        stored = copy.copy(self)
+        stored.seal()
+        super(Citation, stored).validate_constraints(exclude)
+
+    def seal(self):
+        """Keep the source of an anonymous citation encrypted, and link a named one."""
+        if self.is_anonymous and self.source_id is not None:
+            self.sealed_source, self.source = str(self.source_id), None
+        elif not self.is_anonymous:
+            self.source_id, self.sealed_source = self.cited_source_id, ""
+
+    @property
+    def cited_source_id(self) -> int | None:
+        """The source's id, named or anonymous; None if no key can open a sealed one."""
+        if self.source_id is not None:
+            return self.source_id
+        if self.sealed_source and not isinstance(self.sealed_source, Unreadable):
+            return int(self.sealed_source)
+        return None
+
+    @property
+    def cited_source(self) -> Source | None:
+        """The source itself, for the newsroom: for readers there is ``public_name``."""
+        if self.source_id is not None:
+            return self.source
+        return Source.objects.filter(pk=self.cited_source_id).first()
+
+    @property
+    def source_is_unreadable(self) -> bool:
+        return isinstance(self.sealed_source, Unreadable)
 
     @property
     def public_name(self) -> str:
@@ -150,3 +298,13 @@ class Citation(models.Model):
         if self.source.document_is_public:
             return self.source.document_url
         return ""
+
+
+def seal_source_id(source_id) -> str:
+    """An anonymous citation's source id as a revision keeps it: encrypted."""
+    return encrypt(str(source_id))
+
+
+def unseal_source_id(token) -> int | None:
+    text = decrypt(token) if token else ""
+    return int(text) if text else None
