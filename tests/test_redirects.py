@@ -22,6 +22,7 @@ class OldSlugRedirectTests(TestCase):
 
     def test_chained_renames_all_lead_to_the_current_slug(self):
         section = make_section(slug="first")
+        make_public_story(section=section)
         for slug in ["second", "third"]:
             section.slug = slug
             section.save()
@@ -81,3 +82,4 @@ class OldSlugRedirectTests(TestCase):
             response = self.client.get(path)
             assert response.status_code == 301
             assert response["Location"] == target
+
