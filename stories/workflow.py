@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from .models import Correction, PreviewLink, Revision, StatusChange, Story
 from .models.revisions import BASELINE_SUMMARY
+from .models.stories import PUBLISH_PERMISSION
 from .revisions import restore_revision
 
 Status = Story.Status
-PUBLISH_PERMISSION = "stories.publish_story"
 CORRECT_PERMISSION = "stories.add_correction"
 # Saving never changes these: only someone who may publish sets when readers see a story
 # and when they are told it last changed meaningfully. (The status moves only by a transition.)

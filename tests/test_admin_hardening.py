@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from stories import workflow
 from stories.admin.base import EDITOR_ONLY_FIELDS
-from stories.models import Correction, Revision, Source, Story, Tag
+from stories.models import Correction, Person, Revision, Source, Story, Tag
 from stories.tagging import merge_tags
 from tests.helpers.accounts import make_user, story_post_data
 from tests.helpers.factories import (
@@ -155,6 +155,80 @@ class LockedOncePublishedTests(TestCase):
         self.client.force_login(self.reporter)
         page = self.client.get(reverse("admin:stories_person_change", args=[self.person.pk]))
         assert 'name="bio"' in page.text
+
+
+class EditorsDecideWhoIsStaffTests(TestCase):
+    """Marking someone as staff publishes their page, so it is an editor's decision."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.reporter = make_user("reporter")
+        cls.editor = make_user("editor")
+        cls.draft_only = make_person(name="Draft Only", slug="draft-only", bio="Quiet")
+        add_byline(make_story(), cls.draft_only)
+        cls.staff = make_person(name="Staff Writer", slug="staff-writer", is_staff_member=True)
+
+    def post(self, user, person=None, **fields):
+        self.client.force_login(user)
+        url = (
+            reverse("admin:stories_person_change", args=[person.pk])
+            if person
+            else reverse("admin:stories_person_add")
+        )
+        data = {"name": "Someone", "slug": "someone", "bio": "", "_save": "Save"}
+        if person:
+            data |= {"name": person.name, "slug": person.slug, "bio": person.bio}
+        return self.client.post(url, data | fields)
+
+    def assert_not_public(self, person):
+        assert not person.is_staff_member
+        assert person not in Person.objects.public()
+        assert self.client.get(person.get_absolute_url()).status_code == 404
+        assert person.get_absolute_url() not in self.client.get("/sitemap-people.xml").text
+
+    def test_a_reporter_adding_a_person_as_staff_adds_them_without_a_public_page(self):
+        self.client.force_login(self.reporter)
+        assert (
+            'name="is_staff_member"'
+            not in self.client.get(reverse("admin:stories_person_add")).text
+        )
+        self.post(self.reporter, bio="Any text at all", is_staff_member="on")
+        self.assert_not_public(Person.objects.get(slug="someone"))
+
+    def test_a_reporter_cannot_mark_a_draft_only_person_as_staff_by_a_forged_post(self):
+        response = self.post(
+            self.reporter, self.draft_only, bio="Now public", is_staff_member="on"
+        )
+        assert response.status_code == 302
+        self.draft_only.refresh_from_db()
+        assert self.draft_only.bio == "Now public"
+        self.assert_not_public(self.draft_only)
+
+    def test_a_reporter_cannot_change_or_delete_a_person_whose_page_is_public(self):
+        response = self.post(self.reporter, self.staff, bio="Forged", name="Renamed")
+        assert response.status_code == 403
+        self.client.post(
+            reverse("admin:stories_person_delete", args=[self.staff.pk]), {"post": "yes"}
+        )
+        self.staff.refresh_from_db()
+        assert (self.staff.name, self.staff.bio, self.staff.is_staff_member) == (
+            "Staff Writer",
+            "",
+            True,
+        )
+
+    def test_a_reporter_cannot_clear_the_staff_flag(self):
+        self.post(self.reporter, self.staff)
+        self.staff.refresh_from_db()
+        assert self.staff.is_staff_member
+
+    def test_an_editor_sets_and_clears_the_staff_flag_and_edits_public_people(self):
+        self.post(self.editor, self.draft_only, is_staff_member="on")
+        self.draft_only.refresh_from_db()
+        assert self.draft_only in Person.objects.public()
+        self.post(self.editor, self.staff, bio="Edited by an editor")
+        self.staff.refresh_from_db()
+        assert (self.staff.is_staff_member, self.staff.bio) == (False, "Edited by an editor")
 
 
 class DateRangeTests(TestCase):

@@ -12,6 +12,9 @@ from .images import Image, inline_marker
 from .redirects import KeepsOldSlugs
 from .tags import StoryTagManager, TaggedStory
 
+# Editors hold it: what goes before readers is their decision (see ``stories.workflow``).
+PUBLISH_PERMISSION = "stories.publish_story"
+
 
 def _carrying(image):
     return Q(hero_image=image) | Q(body__contains=inline_marker(image.pk))
