@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import models
 
 from stories import workflow
+from stories.forms import DocumentField
 from stories.models import Source, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
@@ -11,6 +13,7 @@ class SourceAdmin(LockedOncePublishedMixin, NewsroomAdmin):
     list_display = ["name", "kind", "affiliation"]
     list_filter = ["kind"]
     search_fields = ["name", "affiliation"]
+    formfield_overrides = {models.FileField: {"form_class": DocumentField}}
     # Without the permission to see contact details, the second fieldset is left out.
     fieldsets = [
         (
