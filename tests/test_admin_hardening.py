@@ -231,6 +231,74 @@ class EditorsDecideWhoIsStaffTests(TestCase):
         assert (self.staff.is_staff_member, self.staff.bio) == (False, "Edited by an editor")
 
 
+class FormLimitTests(TestCase):
+    """Values a database cannot store are form errors on every database, never a 500."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.story = make_story(headline="Limits")
+        cls.person = make_person()
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def post_story(self, **changes):
+        url = reverse("admin:stories_story_change", args=[self.story.pk])
+        response = self.client.post(url, story_post_data(self.story, **changes))
+        assert response.status_code == 200
+        return response
+
+    def test_a_tag_name_over_100_characters_is_a_form_error_on_the_story_form(self):
+        response = self.post_story(tags=f"short, {'x' * 5000}")
+        assert "A tag name can be at most 100 characters" in response.text
+        assert not Tag.objects.filter(name__startswith="xxx").exists()
+
+    def test_a_tag_name_over_100_characters_is_a_form_error_in_the_tag_admin(self):
+        response = self.client.post(
+            reverse("admin:stories_tag_add"), {"name": "x" * 5000, "slug": "long", "_save": "Save"}
+        )
+        assert response.status_code == 200
+        assert "at most 100 characters" in response.text
+        assert not Tag.objects.filter(slug="long").exists()
+
+    def test_a_thousand_tags_at_once_is_a_form_error(self):
+        response = self.post_story(tags=", ".join(f"topic {n}" for n in range(1000)))
+        assert "A story can have at most 30 tags; this list has 1000" in response.text
+        assert not Tag.objects.filter(name="topic 1").exists()
+        url = reverse("admin:stories_story_change", args=[self.story.pk])
+        thirty = ", ".join(f"topic {n}" for n in range(30))
+        self.client.post(url, story_post_data(self.story, tags=thirty))
+        assert self.story.tags.count() == 30
+
+    def test_a_byline_position_beyond_a_small_integer_is_a_form_error(self):
+        data = story_post_data(self.story) | {
+            "bylines-TOTAL_FORMS": 1,
+            "bylines-0-person": self.person.pk,
+            "bylines-0-role": "by",
+            "bylines-0-position": 70000,
+        }
+        url = reverse("admin:stories_story_change", args=[self.story.pk])
+        response = self.client.post(url, data)
+        assert response.status_code == 200
+        assert "less than or equal to 999" in response.text
+        assert not self.story.bylines.exists()
+
+    def test_impossible_ids_in_autocomplete_and_many_to_many_fields_are_form_errors(self):
+        for field, value in [
+            ("section", "99999999999999999999999"),
+            ("section", "abc"),
+            ("hero_image", str(2**63)),
+            ("people", ["99999999999999999999999"]),
+            ("related_stories", ["abc"]),
+            ("people", [str(n) for n in range(1, 500)] + ["-1"]),
+        ]:
+            with self.subTest(field=field, value=str(value)[:30]):
+                response = self.post_story(**{field: value, "headline": "Typed headline"})
+                assert "Typed headline" in response.text
+                assert response.context["adminform"].form.errors[field]
+
+
 class DateRangeTests(TestCase):
     @classmethod
     def setUpTestData(cls):
