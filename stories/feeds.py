@@ -151,7 +151,7 @@ class LatestStoriesFeed(StoryFeed):
 
 class SectionFeed(StoryFeed):
     def get_object(self, request, slug):
-        obj = get_object_or_moved(request, Section.objects.all(), slug)
+        obj = get_object_or_moved(request, Section.objects.public(), slug)
         caching.label(request, list_key(obj))
         return obj
 

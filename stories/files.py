@@ -6,7 +6,6 @@ so it is cached for a year. Source documents live in the "private" storage, outs
 media root, and reach a reader only through ``source_document``.
 """
 
-import mimetypes
 import posixpath
 from urllib.parse import quote
 
@@ -18,7 +17,7 @@ from django.templatetags.static import static
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from . import immutable
+from . import documents, immutable
 from .models import Source
 
 #: Where the picture library keeps its files in the default storage.
@@ -75,7 +74,8 @@ def source_document(request, name):
 
 def _send(document):
     """The document's bytes, or the front web server's instruction to send them itself."""
-    content_type = mimetypes.guess_type(document.name)[0] or "application/octet-stream"
+    # Only a type the upload check accepts is named: anything older goes as plain bytes.
+    content_type = documents.content_type(document.name)
     if settings.PRIVATE_MEDIA_SENDFILE == "x-accel-redirect":
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.PRIVATE_MEDIA_ACCEL_PREFIX + quote(document.name)

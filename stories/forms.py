@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from stories import images
+from stories import documents, images
 from stories.models import Image
 
 
@@ -22,6 +22,36 @@ class PictureField(forms.ImageField):
         attrs = super().widget_attrs(widget)
         if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
             attrs["accept"] = images.ACCEPTED_CONTENT_TYPES
+        return attrs
+
+
+class DocumentField(forms.FileField):
+    """An upload field for a source's document: only the types in ``stories.documents``,
+    told by content. The file is stored under the extension of the type it holds."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.help_text = self.help_text or f"Accepted: {documents.ACCEPTED_DESCRIPTION}."
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is None:
+            return None
+        kind = documents.detect(upload)
+        if kind is None:
+            raise forms.ValidationError(
+                "This file is not one of the document types the newsroom accepts, whatever "
+                f"its name says. Accepted: {documents.ACCEPTED_DESCRIPTION}. Web pages, SVG "
+                "or XML files and programs are refused; save the page as a PDF instead.",
+                code="document_type",
+            )
+        upload.name = f"document.{kind.extension}"
+        return upload
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs["accept"] = ",".join(f".{extension}" for extension in documents.ACCEPTED)
         return attrs
 
 

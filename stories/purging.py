@@ -6,13 +6,13 @@ what it touched, and for a story that is published (live or still scheduled) the
 it belongs to, which may now gain it, lose it or reorder. Nothing else is flushed.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 import caching
 
 from .changes import ENTITIES
-from .models import Correction, Story
+from .models import Correction, Section, Story
 
 # Purged whenever a scheduled publish or an embargo may have moved: see PAGE_CACHE_HORIZON.
 VISIBILITY = "visibility"
@@ -29,7 +29,10 @@ def track_reader_models():
 ALL_STORIES = "list-all"
 CORRECTIONS = "list-corrections"
 # The sitemaps also list every public person, tag and section.
-SITEMAPS = (ALL_STORIES, "list-persons", "list-tags", "list-sections")
+SECTIONS = "list-sections"
+SITEMAPS = (ALL_STORIES, "list-persons", "list-tags", SECTIONS)
+# Every page whose navigation names the public sections (``Section.objects.public()``).
+NAVIGATION = "navigation"
 
 
 def list_key(obj):
@@ -76,4 +79,30 @@ def purge_changed(changes):
         )
         for story in published:
             keys |= list_keys(story)
+        keys |= section_keys(changes)
     caching.purge(keys)
+
+
+def section_keys(changes):
+    """What to purge when a section may have gained its first public story or lost its last.
+
+    Which sections were public before the change is no longer known once it is committed,
+    so both are read from what is public now. A section with no public story is purged by
+    its own key, which labels every page still naming it (nothing, unless it just emptied).
+    A section whose public stories are all among the changed ones may have just appeared:
+    every page with the navigation is purged then, which happens rarely.
+    """
+    public = Story.objects.using(changes.using).public()
+    here = Q(section=OuterRef("pk"))
+    sections = Section.objects.using(changes.using).annotate(
+        shown=Exists(public.filter(here)),
+        shown_anyway=Exists(public.filter(here).exclude(pk__in=changes.stories)),
+    )
+    keys = set()
+    for pk, shown, shown_anyway in sections.values_list("pk", "shown", "shown_anyway"):
+        if not shown:
+            # A page that loaded too many sections to name them is labelled "section-all".
+            keys |= {f"section-{pk}", "section-all"}
+        elif not shown_anyway:
+            keys |= {NAVIGATION, SECTIONS}
+    return keys

@@ -104,7 +104,9 @@ class SectionSitemap(PagedSitemap):
 
     def page(self, number):
         newest = Story.objects.public().filter(section=OuterRef("pk")).order_by("-published_at")
-        sections = Section.objects.annotate(newest=Subquery(newest.values("published_at")[:1]))
+        sections = Section.objects.public().annotate(
+            newest=Subquery(newest.values("published_at")[:1])
+        )
         return [(section.get_absolute_url(), section.newest) for section in sections]
 
 

@@ -108,7 +108,7 @@ def story_detail(request, year, month, day, slug):
 
 @require_safe
 def section_detail(request, slug):
-    section = get_object_or_moved(request, Section.objects.all(), slug)
+    section = get_object_or_moved(request, Section.objects.public(), slug)
     caching.label(request, list_key(section))
     stories = Story.objects.public().for_listing().filter(section=section)
     context = {"section": section, "page": paginate(request, stories)}

@@ -20,12 +20,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Correction, Revision, StatusChange, Story
+from .models import Correction, PreviewLink, Revision, StatusChange, Story
 from .models.revisions import BASELINE_SUMMARY
+from .models.stories import PUBLISH_PERMISSION
 from .revisions import restore_revision
 
 Status = Story.Status
-PUBLISH_PERMISSION = "stories.publish_story"
 CORRECT_PERMISSION = "stories.add_correction"
 # Saving never changes these: only someone who may publish sets when readers see a story
 # and when they are told it last changed meaningfully. (The status moves only by a transition.)
@@ -190,6 +190,10 @@ def apply_transition(story, name, *, by, at=None, note="") -> Story:
         changed_by=_user(by),
         publish_time=story.published_at,
     )
+    if story.status in (Status.PUBLISHED, Status.UNPUBLISHED):
+        # A shared preview shows a story before readers see it. Once it is published the
+        # public page serves reviewers too; once unpublished, nobody outside should see it.
+        PreviewLink.objects.filter(story=story).revoke()
     Revision.record(story, _user(by), summary=_summary(transition.label_for(story), note))
     return story
 

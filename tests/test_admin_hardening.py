@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from stories import workflow
 from stories.admin.base import EDITOR_ONLY_FIELDS
-from stories.models import Correction, Revision, Source, Story, Tag
+from stories.models import Correction, Person, Revision, Source, Story, Tag
 from stories.tagging import merge_tags
 from tests.helpers.accounts import make_user, story_post_data
 from tests.helpers.factories import (
@@ -171,6 +171,148 @@ class LockedOncePublishedTests(TestCase):
         self.client.force_login(self.reporter)
         page = self.client.get(reverse("admin:stories_person_change", args=[self.person.pk]))
         assert 'name="bio"' in page.text
+
+
+class EditorsDecideWhoIsStaffTests(TestCase):
+    """Marking someone as staff publishes their page, so it is an editor's decision."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.reporter = make_user("reporter")
+        cls.editor = make_user("editor")
+        cls.draft_only = make_person(name="Draft Only", slug="draft-only", bio="Quiet")
+        add_byline(make_story(), cls.draft_only)
+        cls.staff = make_person(name="Staff Writer", slug="staff-writer", is_staff_member=True)
+
+    def post(self, user, person=None, **fields):
+        self.client.force_login(user)
+        url = (
+            reverse("admin:stories_person_change", args=[person.pk])
+            if person
+            else reverse("admin:stories_person_add")
+        )
+        data = {"name": "Someone", "slug": "someone", "bio": "", "_save": "Save"}
+        if person:
+            data |= {"name": person.name, "slug": person.slug, "bio": person.bio}
+        return self.client.post(url, data | fields)
+
+    def assert_not_public(self, person):
+        assert not person.is_staff_member
+        assert person not in Person.objects.public()
+        assert self.client.get(person.get_absolute_url()).status_code == 404
+        assert person.get_absolute_url() not in self.client.get("/sitemap-people.xml").text
+
+    def test_a_reporter_adding_a_person_as_staff_adds_them_without_a_public_page(self):
+        self.client.force_login(self.reporter)
+        assert (
+            'name="is_staff_member"'
+            not in self.client.get(reverse("admin:stories_person_add")).text
+        )
+        self.post(self.reporter, bio="Any text at all", is_staff_member="on")
+        self.assert_not_public(Person.objects.get(slug="someone"))
+
+    def test_a_reporter_cannot_mark_a_draft_only_person_as_staff_by_a_forged_post(self):
+        response = self.post(
+            self.reporter, self.draft_only, bio="Now public", is_staff_member="on"
+        )
+        assert response.status_code == 302
+        self.draft_only.refresh_from_db()
+        assert self.draft_only.bio == "Now public"
+        self.assert_not_public(self.draft_only)
+
+    def test_a_reporter_cannot_change_or_delete_a_person_whose_page_is_public(self):
+        response = self.post(self.reporter, self.staff, bio="Forged", name="Renamed")
+        assert response.status_code == 403
+        self.client.post(
+            reverse("admin:stories_person_delete", args=[self.staff.pk]), {"post": "yes"}
+        )
+        self.staff.refresh_from_db()
+        assert (self.staff.name, self.staff.bio, self.staff.is_staff_member) == (
+            "Staff Writer",
+            "",
+            True,
+        )
+
+    def test_a_reporter_cannot_clear_the_staff_flag(self):
+        self.post(self.reporter, self.staff)
+        self.staff.refresh_from_db()
+        assert self.staff.is_staff_member
+
+    def test_an_editor_sets_and_clears_the_staff_flag_and_edits_public_people(self):
+        self.post(self.editor, self.draft_only, is_staff_member="on")
+        self.draft_only.refresh_from_db()
+        assert self.draft_only in Person.objects.public()
+        self.post(self.editor, self.staff, bio="Edited by an editor")
+        self.staff.refresh_from_db()
+        assert (self.staff.is_staff_member, self.staff.bio) == (False, "Edited by an editor")
+
+
+class FormLimitTests(TestCase):
+    """Values a database cannot store are form errors on every database, never a 500."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.story = make_story(headline="Limits")
+        cls.person = make_person()
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def post_story(self, **changes):
+        url = reverse("admin:stories_story_change", args=[self.story.pk])
+        response = self.client.post(url, story_post_data(self.story, **changes))
+        assert response.status_code == 200
+        return response
+
+    def test_a_tag_name_over_100_characters_is_a_form_error_on_the_story_form(self):
+        response = self.post_story(tags=f"short, {'x' * 5000}")
+        assert "A tag name can be at most 100 characters" in response.text
+        assert not Tag.objects.filter(name__startswith="xxx").exists()
+
+    def test_a_tag_name_over_100_characters_is_a_form_error_in_the_tag_admin(self):
+        response = self.client.post(
+            reverse("admin:stories_tag_add"), {"name": "x" * 5000, "slug": "long", "_save": "Save"}
+        )
+        assert response.status_code == 200
+        assert "at most 100 characters" in response.text
+        assert not Tag.objects.filter(slug="long").exists()
+
+    def test_a_thousand_tags_at_once_is_a_form_error(self):
+        response = self.post_story(tags=", ".join(f"topic {n}" for n in range(1000)))
+        assert "A story can have at most 30 tags; this list has 1000" in response.text
+        assert not Tag.objects.filter(name="topic 1").exists()
+        url = reverse("admin:stories_story_change", args=[self.story.pk])
+        thirty = ", ".join(f"topic {n}" for n in range(30))
+        self.client.post(url, story_post_data(self.story, tags=thirty))
+        assert self.story.tags.count() == 30
+
+    def test_a_byline_position_beyond_a_small_integer_is_a_form_error(self):
+        data = story_post_data(self.story) | {
+            "bylines-TOTAL_FORMS": 1,
+            "bylines-0-person": self.person.pk,
+            "bylines-0-role": "by",
+            "bylines-0-position": 70000,
+        }
+        url = reverse("admin:stories_story_change", args=[self.story.pk])
+        response = self.client.post(url, data)
+        assert response.status_code == 200
+        assert "less than or equal to 999" in response.text
+        assert not self.story.bylines.exists()
+
+    def test_impossible_ids_in_autocomplete_and_many_to_many_fields_are_form_errors(self):
+        for field, value in [
+            ("section", "99999999999999999999999"),
+            ("section", "abc"),
+            ("hero_image", str(2**63)),
+            ("people", ["99999999999999999999999"]),
+            ("related_stories", ["abc"]),
+            ("people", [str(n) for n in range(1, 500)] + ["-1"]),
+        ]:
+            with self.subTest(field=field, value=str(value)[:30]):
+                response = self.post_story(**{field: value, "headline": "Typed headline"})
+                assert "Typed headline" in response.text
+                assert response.context["adminform"].form.errors[field]
 
 
 class DateRangeTests(TestCase):

@@ -304,6 +304,37 @@ class PageCacheTests(CachedPages, TestCase):
             with self.subTest(url):
                 assert "Money and Power" in self.fresh(url).text
 
+    def test_a_section_enters_every_navigation_with_its_first_public_story(self):
+        science = make_section(name="Science desk", slug="science")
+        draft = make_story(section=science, headline="Lab results")
+        pages = ["/", self.story.get_absolute_url(), "/about/", "/sitemap-sections.xml"]
+        self.cache(*pages)
+        workflow.publish(draft, by=self.editor)
+        for url in pages:
+            with self.subTest(url):
+                assert "/section/science/" in self.fresh(url).text
+
+    def test_a_section_leaves_every_navigation_with_its_last_public_story(self):
+        science = make_section(name="Science desk", slug="science")
+        story = make_public_story(section=science, headline="Lab results")
+        pages = ["/", self.story.get_absolute_url(), "/about/", "/sitemap-sections.xml"]
+        self.cache(*pages, "/section/science/")
+        workflow.unpublish(story, by=self.editor)
+        for url in pages:
+            with self.subTest(url):
+                assert "/section/science/" not in self.fresh(url).text
+        assert self.fresh("/section/science/").status_code == 404
+
+    def test_moving_a_sections_last_live_story_away_takes_it_out_of_the_navigation(self):
+        science = make_section(name="Science desk", slug="science")
+        story = make_public_story(section=science, headline="Lab results")
+        self.cache("/", self.story.get_absolute_url())
+        story.section = self.section
+        workflow.save_story(story, by=self.editor)
+        for url in ["/", self.story.get_absolute_url()]:
+            with self.subTest(url):
+                assert "/section/science/" not in self.fresh(url).text
+
     def test_an_edited_picture_shows_its_new_description(self):
         image = make_image(alt_text="The Treasury building")
         self.story.hero_image = image

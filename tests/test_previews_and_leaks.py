@@ -7,6 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from stories import workflow
 from stories.models import PreviewLink, Story
 from stories.models.workflow import PREVIEW_SALT
 from tests.helpers.accounts import make_user
@@ -111,6 +112,32 @@ class PreviewTests(TestCase):
                 response = self.client.get(bad)
                 assert response.status_code == 404
                 assert CANARY not in response.text
+
+    def test_a_shared_link_ends_when_its_story_is_published(self):
+        story = make_public_story(headline=f"{CANARY} soon public", status=Story.Status.DRAFT)
+        _, url = self.shared(story)
+        assert self.client.get(url).status_code == 200
+        workflow.publish(story, by=self.editor)
+        assert self.client.get(url).status_code == 404
+        assert self.client.get(story.get_absolute_url()).status_code == 200
+
+    def test_a_shared_link_ends_when_its_story_is_unpublished_and_a_new_one_works(self):
+        story = make_public_story(headline=f"{CANARY} withdrawn")
+        _, url = self.shared(story)
+        assert self.client.get(url).status_code == 200
+        workflow.unpublish(story, by=self.editor)
+        response = self.client.get(url)
+        assert response.status_code == 404
+        assert CANARY not in response.text
+        _, new_url = self.shared(story)
+        assert self.client.get(new_url).status_code == 200
+
+    def test_moves_that_keep_a_story_from_readers_leave_its_links_working(self):
+        story = make_public_story(headline=f"{CANARY} in review", status=Story.Status.DRAFT)
+        _, url = self.shared(story)
+        workflow.submit(story, by=self.editor)
+        workflow.return_to_draft(story, by=self.editor)
+        assert self.client.get(url).status_code == 200
 
     def test_revoking_from_the_story_page_ends_the_link(self):
         self.client.force_login(self.editor)

@@ -32,6 +32,7 @@ class OldAddressTests(TestCase):
         person.slug = "jane-roe"
         person.save()
         section = make_section(slug="politics")
+        make_public_story(section=section)
         section.slug = "government"
         section.save()
         for old, new in [

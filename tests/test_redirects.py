@@ -1,6 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.test import TestCase
+from django.urls import reverse
 
 from stories.models import SlugHistory, Story
+from tests.helpers.accounts import make_user, story_post_data
 from tests.helpers.factories import make_person, make_public_story, make_section, make_story
 
 
@@ -22,6 +25,7 @@ class OldSlugRedirectTests(TestCase):
 
     def test_chained_renames_all_lead_to_the_current_slug(self):
         section = make_section(slug="first")
+        make_public_story(section=section)
         for slug in ["second", "third"]:
             section.slug = slug
             section.save()
@@ -81,3 +85,45 @@ class OldSlugRedirectTests(TestCase):
             response = self.client.get(path)
             assert response.status_code == 301
             assert response["Location"] == target
+
+
+class TakenOldSlugTests(TestCase):
+    """An old address of something readers see keeps leading to it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.live = make_public_story(slug="budget-vote", headline="Budget passes")
+        cls.old_url = cls.live.get_absolute_url()
+        cls.live.slug = "budget-passes"
+        cls.live.save()
+
+    def test_a_draft_cannot_take_the_old_slug_of_a_public_story(self):
+        draft = make_story(slug="a-draft")
+        draft.slug = "budget-vote"
+        with self.assertRaises(ValidationError) as caught:
+            draft.full_clean()
+        assert "“Budget passes”" in caught.exception.message_dict["slug"][0]
+
+    def test_the_story_form_refuses_it_and_the_301_survives(self):
+        draft = make_story(slug="a-draft")
+        self.client.force_login(make_user("reporter"))
+        url = reverse("admin:stories_story_change", args=[draft.pk])
+        response = self.client.post(url, story_post_data(draft, slug="budget-vote"))
+        assert response.status_code == 200
+        assert "is an old address of “Budget passes”" in response.text
+        draft.refresh_from_db()
+        assert draft.slug == "a-draft"
+        response = self.client.get(self.old_url)
+        assert response.status_code == 301
+        assert response["Location"] == self.live.get_absolute_url()
+
+    def test_an_old_slug_of_hidden_work_or_of_the_story_itself_is_free(self):
+        hidden = make_story(slug="leaked-name")
+        hidden.slug = "neutral-name"
+        hidden.save()
+        make_story(slug="fresh", section=hidden.section).full_clean()
+        other = make_story(slug="other")
+        other.slug = "leaked-name"
+        other.full_clean()
+        self.live.slug = "budget-vote"
+        self.live.full_clean()

@@ -10,8 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from stories import documents
 from stories.models import Source
 from tests.helpers.accounts import ROLES, make_user
+from tests.helpers.documents import ACCEPTED_FILES, REFUSED_FILES
 from tests.helpers.factories import cite, make_public_story, make_source, make_story
 
 PDF = b"%PDF-1.4 the memo"
@@ -136,6 +138,62 @@ class PublicDocumentTests(TestCase):
                 form = self.client.get(url).text
                 assert ('name="document_is_public"' in form) is can_decide
                 assert "readers may download the document" in form.lower()
+
+
+class UploadTests(TestCase):
+    """Only the declared document types are taken, told by their content, never their name."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def upload(self, name, content):
+        return self.client.post(
+            reverse("admin:stories_source_add"),
+            {
+                "kind": Source.Kind.DOCUMENT,
+                "name": f"Source for {name}",
+                "affiliation": "Treasury press office",
+                "document": SimpleUploadedFile(name, content, content_type="application/pdf"),
+                "_save": "Save",
+            },
+        )
+
+    def test_each_accepted_type_is_stored_under_the_extension_of_what_it_holds(self):
+        for name, (content, extension) in ACCEPTED_FILES.items():
+            with self.subTest(name=name):
+                response = self.upload(name, content)
+                assert response.status_code == 302, response.context["adminform"].form.errors
+                source = Source.objects.get(name=f"Source for {name}")
+                assert source.document.name.endswith(f".{extension}")
+                download = self.client.get(source.document_url)
+                assert body(download) == content
+                assert download["Content-Type"] == documents.ACCEPTED[extension].content_type
+
+    def test_markup_programs_and_undeclared_types_are_refused_whatever_their_name(self):
+        for name, content in REFUSED_FILES.items():
+            with self.subTest(name=name):
+                response = self.upload(name, content)
+                assert response.status_code == 200
+                errors = response.context["adminform"].form.errors["document"]
+                assert "not one of the document types" in errors[0]
+                assert "PDF; Word, Excel or PowerPoint" in errors[0]
+                # The rest of what the editor typed is still in the form.
+                assert "Treasury press office" in response.text
+                assert not Source.objects.filter(name=f"Source for {name}").exists()
+
+    def test_the_upload_field_names_the_accepted_types(self):
+        form = self.client.get(reverse("admin:stories_source_add")).text
+        assert "Accepted: PDF; Word, Excel or PowerPoint" in form
+        assert 'accept=".pdf,' in form
+
+    def test_a_document_stored_before_the_check_is_sent_as_plain_bytes(self):
+        old = make_document_source("leak.html", b"<script>alert(document.cookie)</script>")
+        response = self.client.get(old.document_url)
+        assert response["Content-Type"] == "application/octet-stream"
 
 
 class SendfileTests(TestCase):

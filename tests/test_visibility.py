@@ -4,7 +4,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from stories import workflow
-from stories.models import Story
+from stories.models import Section, Story
 from tests.helpers.accounts import make_user
 from tests.helpers.factories import hidden_stories, make_public_story
 
@@ -51,3 +51,36 @@ class PublicRuleTests(TestCase):
         assert self.hidden["embargoed"].is_embargoed
         assert not self.hidden["embargoed"].is_scheduled
         assert not self.public.is_scheduled and not self.public.is_embargoed
+
+
+class SectionVisibilityTests(TestCase):
+    """A section is named to readers once a public story is in it, and not before."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.live = make_public_story(headline="Visible").section
+        cls.hidden = hidden_stories()
+        cls.unannounced = cls.hidden["draft"].section
+        cls.unannounced.name = "Unannounced desk"
+        cls.unannounced.save()
+
+    def test_only_sections_with_a_public_story_are_public(self):
+        assert list(Section.objects.public()) == [self.live]
+
+    def test_a_section_of_hidden_work_is_in_no_navigation_sitemap_or_page(self):
+        for url in ["/", self.live.get_absolute_url(), "/sitemap-sections.xml", "/search/"]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                assert response.status_code == 200
+                assert "Unannounced desk" not in response.text
+                assert self.unannounced.get_absolute_url() not in response.text
+        for url in [self.unannounced.get_absolute_url(), f"/section/{self.unannounced.slug}/rss/"]:
+            assert self.client.get(url).status_code == 404
+
+    def test_a_section_is_named_once_its_first_story_is_published(self):
+        workflow.publish(self.hidden["draft"], by=self.editor)
+        assert "Unannounced desk" in self.client.get("/").text
+        assert self.client.get(self.unannounced.get_absolute_url()).status_code == 200
+        sitemap = self.client.get("/sitemap-sections.xml").text
+        assert self.unannounced.get_absolute_url() in sitemap

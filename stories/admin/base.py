@@ -2,10 +2,16 @@
 
 import re
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    ForeignKeyRawIdWidget,
+)
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
@@ -119,6 +125,71 @@ class CheckedChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class HoldableIdsOnly:
+    """An autocomplete widget that shows a refused form again without asking the database
+    for an id none of our databases could hold (``abc``, ``-1``, 2**64), which it refuses
+    with an error instead of finding nothing."""
+
+    def optgroups(self, name, value, attr=None):
+        if isinstance(self.field.remote_field.model._meta.pk, models.IntegerField):
+            value = [v for v in value if parse_id(v) is not None]
+        return super().optgroups(name, value, attr)
+
+
+class CheckedAutocompleteSelect(HoldableIdsOnly, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(HoldableIdsOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedRawIdWidget(ForeignKeyRawIdWidget):
+    def label_and_url_for_value(self, value):
+        if parse_id(value) is None:
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids no database could hold before asking for the rest: SQLite overflows on
+    them, PostgreSQL answers an error."""
+
+    def _check_values(self, value):
+        if isinstance(self.queryset.model._meta.pk, models.IntegerField):
+            for pk in value if isinstance(value, list | tuple) else []:
+                if parse_id(pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
+
+
+class CheckedIdsMixin:
+    """Relation widgets of an admin or inline that answer impossible ids with a form error."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs:
+            using = kwargs.get("using")
+            if db_field.name in self.get_autocomplete_fields(request):
+                kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using)
+            elif db_field.name in self.raw_id_fields:
+                kwargs["widget"] = CheckedRawIdWidget(
+                    db_field.remote_field, self.admin_site, using
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class BoundedDatesMixin:
     """Every date typed in an admin form must fall between FIRST_YEAR and LAST_YEAR."""
 
@@ -129,7 +200,7 @@ class BoundedDatesMixin:
         return formfield
 
 
-class NewsroomAdmin(BoundedDatesMixin, admin.ModelAdmin):
+class NewsroomAdmin(CheckedIdsMixin, BoundedDatesMixin, admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
 

@@ -21,3 +21,15 @@ class PersonAdmin(LockedOncePublishedMixin, NewsroomAdmin):
 
     def stories_showing(self, person):
         return Story.objects.by_or_about(person)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, *Person.fields_for_editors_only(request.user)]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.db import models
 
 from stories import workflow
+from stories.forms import DocumentField
 from stories.models import Source, SourceAccess, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
@@ -13,6 +15,7 @@ class SourceAdmin(LockedOncePublishedMixin, NewsroomAdmin):
     list_display = ["name", "kind", "affiliation", "has_contact_details"]
     list_filter = ["kind", "has_contact_details"]
     search_fields = ["name", "affiliation"]
+    formfield_overrides = {models.FileField: {"form_class": DocumentField}}
     # Without the permission to see contact details, the second fieldset is left out.
     fieldsets = [
         (

@@ -22,7 +22,7 @@ from stories.models import Byline, Citation, Correction, Revision, Story
 from stories.search import search_stories
 
 from . import story_views
-from .base import BoundedDatesMixin, NewsroomAdmin
+from .base import BoundedDatesMixin, CheckedIdsMixin, NewsroomAdmin
 from .revisions import describe_changes
 from .tag_input import TagInputField
 
@@ -112,6 +112,15 @@ def conflict_message(conflict):
 
 
 class BylineForm(forms.ModelForm):
+    # Checked here, as the model's own check is left out below; kept far enough below a
+    # small integer's limit that a byline parked while the formset saves still fits.
+    position = forms.IntegerField(
+        min_value=0,
+        max_value=999,
+        initial=1,
+        help_text="Bylines are shown in ascending order of this number.",
+    )
+
     def _get_validation_exclusions(self):
         # A position is checked against the other rows of the formset instead of the database,
         # so that editors can swap two bylines in one save.
@@ -148,7 +157,7 @@ class BylineFormSet(BaseInlineFormSet):
         return super().save_existing_objects(commit)
 
 
-class BylineInline(admin.StackedInline):
+class BylineInline(CheckedIdsMixin, admin.StackedInline):
     # Stacked rather than tabular: each field then has its own <label> for assistive technology.
     model = Byline
     form = BylineForm
@@ -174,7 +183,7 @@ class CitationForm(forms.ModelForm):
             )
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(CheckedIdsMixin, admin.StackedInline):
     model = Citation
     form = CitationForm
     extra = 0
@@ -186,7 +195,7 @@ class CitationInline(admin.StackedInline):
     ]
 
 
-class CorrectionInline(BoundedDatesMixin, admin.StackedInline):
+class CorrectionInline(BoundedDatesMixin, CheckedIdsMixin, admin.StackedInline):
     model = Correction
     extra = 0
 

@@ -2,6 +2,8 @@ from django import forms
 from django.urls import reverse
 from taggit.forms import TagField
 
+from stories.models.tags import MAX_TAGS_PER_STORY, check_story_tag_names
+
 
 def parse_tag_list(text: str) -> list[str]:
     """Split typed tags on commas only, so "data sharing" stays one tag."""
@@ -43,12 +45,14 @@ class TagInputField(TagField):
     def __init__(self, **kwargs):
         kwargs["help_text"] = (
             "Separate tags with commas. Start typing to choose an existing tag; "
-            "a name that matches none creates a new tag."
+            f"a name that matches none creates a new tag. At most {MAX_TAGS_PER_STORY} tags."
         )
         super().__init__(**kwargs)
 
     def clean(self, value):
-        return parse_tag_list(forms.CharField.clean(self, value))
+        names = parse_tag_list(forms.CharField.clean(self, value))
+        check_story_tag_names(names)
+        return names
 
     def has_changed(self, initial, data):
         if self.disabled:

@@ -4,6 +4,7 @@ from django.db import models
 from stories.addresses import address
 
 from .redirects import KeepsOldSlugs
+from .stories import PUBLISH_PERMISSION
 
 
 class PersonQuerySet(models.QuerySet):
@@ -36,7 +37,8 @@ class Person(KeepsOldSlugs):
     is_staff_member = models.BooleanField(
         "staff",
         default=False,
-        help_text="Works for the newsroom (reporters, editors, photographers).",
+        help_text="Works for the newsroom (reporters, editors, photographers): their page "
+        "is public at once. Only an editor sets or clears this.",
     )
 
     objects = PersonQuerySet.as_manager()
@@ -53,3 +55,21 @@ class Person(KeepsOldSlugs):
 
     def get_absolute_url(self):
         return address("stories:person", slug=self.slug)
+
+    @property
+    def has_public_page(self) -> bool:
+        return self.pk is not None and Person.objects.public().filter(pk=self.pk).exists()
+
+    def may_be_changed_by(self, user) -> bool:
+        """Whether ``user`` may change or delete this person.
+
+        What a public page shows goes to readers, so once this person's page is public
+        (see ``PersonQuerySet.public``) only an editor changes it, as for a published story.
+        """
+        return user.has_perm(PUBLISH_PERMISSION) or not self.has_public_page
+
+    @staticmethod
+    def fields_for_editors_only(user) -> list[str]:
+        """The fields ``user`` may not set on any person: marking someone as staff makes
+        their page public at once, a publishing decision."""
+        return [] if user.has_perm(PUBLISH_PERMISSION) else ["is_staff_member"]

@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -52,3 +53,27 @@ class KeepsOldSlugs(models.Model):
         super().save(*args, **kwargs)
         if old_slug and old_slug != self.slug:
             SlugHistory.record(self, old_slug)
+
+    def validate_unique(self, exclude=None):
+        """A slug is also taken while it is the old address of something readers can see.
+
+        Taking it would end that address's redirect: readers' links and search engines
+        would reach the newcomer instead, or nothing once the newcomer moves on.
+        """
+        super().validate_unique(exclude)
+        if exclude and "slug" in exclude:
+            return
+        holder = self.old_slug_holder()
+        if holder is not None:
+            raise ValidationError(
+                {
+                    "slug": f"“{self.slug}” is an old address of “{holder}”, which readers are "
+                    "still sent on to from there. Choose another slug."
+                },
+                code="unique",
+            )
+
+    def old_slug_holder(self):
+        """Whatever readers can see that used to have this object's slug, or None."""
+        public = type(self)._default_manager.public().exclude(pk=self.pk)
+        return SlugHistory.find(public, self.slug) if self.slug else None

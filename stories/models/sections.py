@@ -1,8 +1,20 @@
+from django.apps import apps
 from django.db import models
 
 from stories.addresses import address
 
 from .redirects import KeepsOldSlugs
+
+
+class SectionQuerySet(models.QuerySet):
+    def public(self):
+        """Sections readers may see: those holding at least one public story.
+
+        A section that holds only unpublished work is not named anywhere, not even in the
+        navigation: it appears once its first story goes public.
+        """
+        stories = apps.get_model("stories", "Story").objects.public()
+        return self.filter(models.Exists(stories.filter(section=models.OuterRef("pk"))))
 
 
 class Section(KeepsOldSlugs):
@@ -12,6 +24,8 @@ class Section(KeepsOldSlugs):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Sections are listed in ascending order of this number."
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

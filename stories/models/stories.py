@@ -26,6 +26,8 @@ LISTED_FIELDS = [
     "hero_image",
 ]
 LISTED_BYLINE_FIELDS = ["story", "role", "position", "person__name", "person__slug"]
+# Editors hold it: what goes before readers is their decision (see ``stories.workflow``).
+PUBLISH_PERMISSION = "stories.publish_story"
 
 
 def _carrying(image):

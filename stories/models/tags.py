@@ -14,11 +14,32 @@ from stories.addresses import address
 from .redirects import KeepsOldSlugs
 
 _whitespace = re.compile(r"\s+")
+# More than this and tags stop helping readers find anything; a list that long is a paste.
+MAX_TAGS_PER_STORY = 30
 
 
 def normalize_tag_name(name: str) -> str:
     """Collapse the spacing of a typed tag name: " data   sharing " -> "data sharing"."""
     return _whitespace.sub(" ", name).strip()
+
+
+def check_story_tag_names(names):
+    """Refuse a story's list of tag names that the database or readers could not use."""
+    longest = Tag._meta.get_field("name").max_length
+    too_long = [name for name in names if len(name) > longest]
+    if too_long:
+        raise ValidationError(
+            f"A tag name can be at most {longest} characters; "
+            f"“{too_long[0][:40]}…” has {len(too_long[0])}. Shorten it, or split it "
+            "into tags separated by commas.",
+            code="tag_too_long",
+        )
+    if len(names) > MAX_TAGS_PER_STORY:
+        raise ValidationError(
+            f"A story can have at most {MAX_TAGS_PER_STORY} tags; this list has "
+            f"{len(names)}. Keep the topics readers will look for.",
+            code="too_many_tags",
+        )
 
 
 class TagQuerySet(models.QuerySet):

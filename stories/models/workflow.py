@@ -50,6 +50,10 @@ class PreviewLinkQuerySet(models.QuerySet):
         """Links that still open their story: not revoked and not expired."""
         return self.filter(revoked_at__isnull=True, expires_at__gt=at or timezone.now())
 
+    def revoke(self):
+        """End every link here that still works; returns how many."""
+        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
 
 class PreviewLink(models.Model):
     """A link that shows one unpublished story to a reviewer without an account."""

@@ -32,7 +32,7 @@ class SearchForm(forms.Form):
         help_text='Use "quotes" for a phrase, or between alternatives, and -word to exclude.',
     )
     section = forms.ModelChoiceField(
-        Section.objects.all(), to_field_name="slug", required=False, empty_label="All sections"
+        Section.objects.public(), to_field_name="slug", required=False, empty_label="All sections"
     )
     kind = forms.ChoiceField(
         label="Type of work", choices=[("", "Any type"), *Story.Kind.choices], required=False
