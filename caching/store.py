@@ -20,7 +20,9 @@ on the way out, because staleness is settled when things change:
 
 The index is a sorted set per key in Redis (members expire with their entries), shared by
 every process; with any other backend, it is kept in this process's memory beside the local
-memory cache, which no other process sees either.
+memory cache, which no other process sees either. A Redis that evicts must evict entries
+before indexes and records: ``maxmemory-policy volatile-ttl`` does, as entries live at most
+``PAGE_CACHE_TTL`` and indexes and records far longer.
 """
 
 import hashlib
@@ -63,17 +65,14 @@ def _record_lifetime():
 
 
 class _Storage:
-    """Entries in a Django cache; their index in this process's memory."""
+    """Entries in a Django cache; their index in this process's memory, which lasts as long
+    as the local memory cache does."""
 
-    _indexes: dict[str, dict[str, dict[str, float]]] = {}
-    _lock = threading.Lock()
-
-    def __init__(self, cache, alias):
+    def __init__(self, cache):
         self.cache = cache
-        # Local memory caches of one location share their data; so do their indexes.
-        location = settings.CACHES[alias].get("LOCATION", "")
-        self.index = self._indexes.setdefault(f"{alias}:{location}", {})
+        self.index: dict[str, dict[str, float]] = {}  # label: {entry key: expires}
         self.pruned_at: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     def read_entry(self, key):
         return self.cache.get(ENTRY + key)
@@ -108,7 +107,7 @@ class _RedisStorage:
     it back for every command would cost as much as the rest of the hit.
     """
 
-    def __init__(self, cache, alias):
+    def __init__(self, cache):
         self.cache = cache
         self.client = cache._cache.get_client(write=True)
         self.held = threading.local()
@@ -185,10 +184,9 @@ class _Backend:
     @property
     def storage(self):
         if self._storage is None:
-            alias = settings.PAGE_CACHE_ALIAS
-            cache = caches[alias]
+            cache = caches[settings.PAGE_CACHE_ALIAS]
             kind = _RedisStorage if isinstance(cache, RedisCache) else _Storage
-            self._storage = kind(cache, alias)
+            self._storage = kind(cache)
         return self._storage
 
     def forget_storage(self):
