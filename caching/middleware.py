@@ -26,33 +26,24 @@ def is_anonymous_read(request) -> bool:
 
 
 def entry_key(request) -> str:
-    encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
+    encoding = "gzip" if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") else "identity"
     # The origin too: without SITE_URL, each allowed host builds its own absolute links.
-    address = request.build_absolute_uri().encode("utf-8", "surrogateescape")
-    return f"{encoding}:{hashlib.blake2b(address, digest_size=20).hexdigest()}"
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(address.encode("utf-8", "surrogateescape"), digest_size=20)
+    return f"{encoding}:{digest.hexdigest()}"
 
 
 def horizon() -> float | None:
     """The next moment a scheduled publish or embargo lift may change what readers see."""
     cached = store.get("horizon")
     if cached is not None:
-        return float(cached.content) if cached.content else None
+        return cached[4]
     started, generation = time.time(), store.generation()
     moment = import_string(settings.PAGE_CACHE_HORIZON)()
     when = moment.timestamp() if moment else None
     expires = min(when or float("inf"), started + settings.PAGE_CACHE_TTL)
-    store.put(
-        "horizon",
-        store.Entry(
-            generation=generation,
-            expires=expires,
-            keys=(settings.PAGE_CACHE_HORIZON_KEY,),
-            status=200,
-            headers=(),
-            content=str(when).encode() if when else b"",
-            revalidates_in_background=False,
-        ),
-    )
+    entry = (expires, 200, False, (), when)
+    store.put("horizon", entry, (settings.PAGE_CACHE_HORIZON_KEY,), generation)
     return when
 
 
@@ -62,6 +53,8 @@ class PageCacheMiddleware:
     A response is stored only when it is a 200 or a permanent redirect, sets no cookie,
     does not vary on the cookie and has not chosen its own ``Cache-Control``. It lives no
     longer than ``PAGE_CACHE_TTL`` and never past the next scheduled change of visibility.
+    A hit is one read of the cache; the middleware after this one (sessions, CSRF, sign-in)
+    has nothing to do for a reader without a cookie, and is not run.
     """
 
     def __init__(self, get_response):
@@ -100,43 +93,42 @@ class PageCacheMiddleware:
         expires = now + settings.PAGE_CACHE_TTL
         when = horizon()
         capped = when is not None and when < expires
-        keys = tuple(sorted(keys))
+        keys = sorted(keys)
         response["ETag"] = store.etag(response.content)
         response["Last-Modified"] = http_date(started)
         if keys:
             response["Surrogate-Key"] = response["xkey"] = " ".join(keys)
         patch_vary_headers(response, ["Accept-Encoding"])
-        entry = store.Entry(
-            generation=generation,
-            expires=when if capped else expires,
-            keys=keys,
-            status=response.status_code,
-            headers=tuple(response.items()),
-            content=response.content,
-            revalidates_in_background=not capped,
+        expires = when if capped else expires
+        entry = (
+            expires,
+            response.status_code,
+            not capped,
+            tuple(response.items()),
+            response.content,
         )
-        if entry.expires - now >= 1:
-            store.put(key, entry)
-        self.mark_shared(response, entry, now)
+        if expires - now >= 1:
+            store.put(key, entry, keys, generation)
+        self.mark_shared(response, expires, not capped, now)
         response["X-Page-Cache"] = "miss"
 
     def replay(self, request, entry):
-        response = HttpResponse(b"" if request.method == "HEAD" else entry.content)
-        response.status_code = entry.status
-        for name, value in entry.headers:
-            response[name] = value
-        self.mark_shared(response, entry, time.time())
+        expires, status, revalidates, headers, content = entry
+        response = HttpResponse(
+            b"" if request.method == "HEAD" else content, status=status, headers=dict(headers)
+        )
+        self.mark_shared(response, expires, revalidates, time.time())
         response["X-Page-Cache"] = "hit"
         return response
 
-    def mark_shared(self, response, entry, now):
-        ttl = max(0, int(entry.expires - now))
+    def mark_shared(self, response, expires, revalidates_in_background, now):
+        ttl = max(0, int(expires - now))
         parts = [
             "public",
             f"max-age={min(ttl, settings.PAGE_CACHE_BROWSER_MAX_AGE)}",
             f"s-maxage={ttl}",
         ]
-        if entry.revalidates_in_background:
+        if revalidates_in_background:
             parts.append(f"stale-while-revalidate={settings.PAGE_CACHE_STALE_WHILE_REVALIDATE}")
         parts.append(f"stale-if-error={settings.PAGE_CACHE_STALE_IF_ERROR}")
         response["Cache-Control"] = ", ".join(parts)

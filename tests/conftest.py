@@ -21,6 +21,7 @@ django.setup()
 # The production hasher is slow by design; tests create and sign in users by the hundred.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+from caching import store  # noqa: E402
 from stories.models import Source  # noqa: E402  (models load once Django is set up)
 from tests import commits  # noqa: E402
 from tests.signin import force_login_gives_second_factor  # noqa: E402, F401  (autouse fixture)
@@ -53,3 +54,4 @@ def empty_caches():
     """Every test starts with empty caches: no page cached by an earlier test is served."""
     for cache in caches.all():
         cache.clear()
+    store.backend.forget_storage()  # and the page cache's index of what they held

@@ -25,7 +25,9 @@ from caching import store
 from stories import workflow
 from stories.models import Page, PreviewLink, Revision, SlugHistory, Story, Tag
 from stories.tagging import merge_tags, undo_merge
+from tests.helpers import cache_backends
 from tests.helpers.accounts import make_user
+from tests.helpers.cache_backends import RecordingLocMemCache
 from tests.helpers.factories import (
     add_byline,
     cite,
@@ -498,19 +500,12 @@ class PageCacheTests(CachedPages, TestCase):
     def test_a_page_rendered_before_a_purge_is_not_kept(self):
         """A render that read the old data, then stored its copy after the purge, is stale."""
         began = store.generation()
-        caching.purge([f"story-{self.story.pk}"])  # the editor's commit lands mid-render
-        entry = store.Entry(
-            generation=began,
-            expires=time.time() + 60,
-            keys=(f"story-{self.story.pk}",),
-            status=200,
-            headers=(),
-            content=b"old",
-            revalidates_in_background=True,
-        )
-        store.put("racing", entry)
+        label = f"story-{self.story.pk}"
+        caching.purge([label])  # the editor's commit lands mid-render
+        entry = (time.time() + 60, 200, True, (), b"old")
+        assert not store.put("racing", entry, [label], began)
         assert store.get("racing") is None
-        store.put("after", store.Entry(**{**entry.__dict__, "generation": store.generation()}))
+        assert store.put("after", entry, [label], store.generation())
         assert store.get("after") is not None
 
 
@@ -578,3 +573,103 @@ class SourceLabelTests(CachedPages, TestCase):
         source.name = "National Archives"
         source.save()
         assert "National Archives" in self.fresh(story.get_absolute_url()).text
+
+
+@override_settings(
+    CACHES={"default": {"BACKEND": "tests.helpers.cache_backends.RecordingLocMemCache"}}
+)
+class HitAndPurgeTests(CachedPages, TestCase):
+    """What a hit and a purge ask of the cache, counted on the real backend."""
+
+    ONE_READ = ["get"]
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.story = make_public_story(headline="Commissioner resigns")
+        cls.other = make_public_story(headline="Budget passes")
+
+    def test_a_hit_is_one_read_of_the_cache_and_nothing_else(self):
+        for url in ["/", self.story.get_absolute_url(), "/rss/", "/sitemap.xml", "/robots.txt"]:
+            with self.subTest(url):
+                self.get(url, accept_encoding="gzip")
+                with cache_backends.recording() as operations:
+                    response = self.get(url, accept_encoding="gzip")
+                assert response["X-Page-Cache"] == "hit"
+                assert operations == self.ONE_READ
+
+    def test_a_purge_deletes_the_entries_of_exactly_the_purged_labels(self):
+        began = store.generation()
+        entry = (time.time() + 60, 200, True, (), b"a page")
+        labelled = {
+            "story": ["story-1"],
+            "other-story": ["story-2"],
+            "story-in-a-list": ["story-1", "list-all"],
+            "list": ["list-all"],
+        }
+        for key, labels in labelled.items():
+            assert store.put(key, entry, labels, began)
+        caching.purge(["story-1"])
+        assert [key for key in labelled if store.get(key)] == ["other-story", "list"]
+
+    def test_editing_a_story_leaves_the_pages_that_do_not_show_it_cached(self):
+        self.cache(self.story.get_absolute_url(), self.other.get_absolute_url(), "/")
+        self.story.headline = "Commissioner resigns after all"
+        self.story.save()
+        assert self.get(self.other.get_absolute_url())["X-Page-Cache"] == "hit"
+        assert "after all" in self.fresh(self.story.get_absolute_url()).text
+        assert "after all" in self.fresh("/").text
+
+
+@pytest.mark.skipif(
+    not (redis_available() or os.environ.get("CI")), reason="Redis is not running here"
+)
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-tests",
+            "OPTIONS": {"connection_class": cache_backends.RecordingConnection},
+        }
+    }
+)
+class RedisHitAndPurgeTests(HitAndPurgeTests):
+    """The same, counting the commands sent to the real Redis."""
+
+    ONE_READ = ["GET"]
+
+
+@override_settings(
+    CACHES={"default": {"BACKEND": "tests.helpers.cache_backends.RecordingLocMemCache"}},
+    PAGE_CACHE_RETRY_AFTER=0,
+)
+class PurgeRaceAndOutageTests(CachedPages, TestCase):
+    def setUp(self):
+        store.backend.__init__()
+        self.addCleanup(store.backend.__init__)
+        self.addCleanup(setattr, RecordingLocMemCache, "unreachable", False)
+        self.addCleanup(RecordingLocMemCache.before.clear)
+
+    def test_a_purge_landing_at_any_step_of_a_store_leaves_no_stale_entry(self):
+        entry = (time.time() + 60, 200, True, (), b"rendered from the old data")
+        for step in ("set", "get_many"):
+            with self.subTest(f"purged just before the store's {step}"):
+                began = store.generation()
+                RecordingLocMemCache.before[step] = lambda: caching.purge(["story-1"])
+                store.put(step, entry, ["story-1"], began)
+                assert not RecordingLocMemCache.before, "the purge did not run"
+                assert store.get(step) is None
+
+    def test_a_purge_lost_during_an_outage_empties_the_page_cache_when_it_is_back(self):
+        story, other = make_public_story(), make_public_story()
+        self.cache(story.get_absolute_url(), other.get_absolute_url(), "/rss/")
+        RecordingLocMemCache.unreachable = True
+        with self.assertLogs("caching.store", logging.ERROR):
+            assert self.get(story.get_absolute_url())["X-Page-Cache"] == "miss"
+            caching.purge([f"story-{story.pk}"])
+        RecordingLocMemCache.unreachable = False
+        with self.assertLogs("caching.store", logging.WARNING) as logged:
+            for url in (other.get_absolute_url(), "/rss/", story.get_absolute_url()):
+                assert self.get(url)["X-Page-Cache"] == "miss", url
+        assert any("deleted every cached page" in r.getMessage() for r in logged.records)
+        self.cache(story.get_absolute_url(), other.get_absolute_url())
