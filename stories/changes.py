@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Min, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from .models import (
@@ -44,6 +44,9 @@ class Changes:
     reindex: set[int] = field(default_factory=set)
     # Surrogate keys of other things readers see: "person-3", "list-corrections", ...
     keys: set[str] = field(default_factory=set)
+    # For each story saved, the section it was public in before this transaction touched it
+    # (None: it was not public). A story changed without a save is not here.
+    public_before: dict[int, int | None] = field(default_factory=dict)
     using: str = DEFAULT_DB_ALIAS
 
     def __bool__(self):
@@ -59,7 +62,7 @@ def listener(function):
     return function
 
 
-def touch(*, stories=(), reindex=(), keys=(), using=DEFAULT_DB_ALIAS):
+def touch(*, stories=(), reindex=(), keys=(), public_before=None, using=DEFAULT_DB_ALIAS):
     """Add to the current transaction's record (ids of stories, surrogate keys)."""
     connection = connections[using]
     record = getattr(connection, "newsroom_changes", None)
@@ -68,6 +71,8 @@ def touch(*, stories=(), reindex=(), keys=(), using=DEFAULT_DB_ALIAS):
     record.stories.update(stories)
     record.reindex.update(reindex)
     record.keys.update(keys)
+    for pk, section in (public_before or {}).items():
+        record.public_before.setdefault(pk, section)
     # One callback per touch keeps the record alive through a rolled-back savepoint
     # (which drops the callbacks registered inside it); the first to run takes it all.
     transaction.on_commit(lambda: _dispatch(connection), using=using)
@@ -109,9 +114,32 @@ ENTITIES = {
 }
 
 
+def _story_saving(sender, instance, raw=False, **kwargs):
+    """Note where a story is public before its first save in a transaction.
+
+    Kept on the instance until the save is done: outside a transaction, a record made now
+    would be handed to the listeners at once, before the save it belongs to.
+    """
+    instance._public_before = None
+    if raw or instance.pk is None:
+        return
+    using = instance._state.db or DEFAULT_DB_ALIAS
+    record = getattr(connections[using], "newsroom_changes", None)
+    if record is not None and instance.pk in record.public_before:
+        return
+    instance._public_before = {
+        instance.pk: Story.objects.using(using)
+        .public()
+        .filter(pk=instance.pk)
+        .values_list("section_id", flat=True)
+        .first()
+    }
+
+
 def _story_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        touch(stories=[instance.pk], using=instance._state.db)
+        before = getattr(instance, "_public_before", None)
+        touch(stories=[instance.pk], public_before=before, using=instance._state.db)
 
 
 def _story_deleted(sender, instance, **kwargs):
@@ -211,6 +239,7 @@ def _source_changed(sender, instance, raw=False, **kwargs):
 
 
 def connect():
+    pre_save.connect(_story_saving, sender=Story, dispatch_uid="changes_story_saving")
     post_save.connect(_story_saved, sender=Story, dispatch_uid="changes_story_saved")
     post_delete.connect(_story_deleted, sender=Story, dispatch_uid="changes_story_deleted")
     for model in (Byline, Citation, Correction):

@@ -86,12 +86,13 @@ def purge_changed(changes):
 def section_keys(changes):
     """What to purge when a section may have gained its first public story or lost its last.
 
-    Which sections were public before the change is no longer known once it is committed,
-    so both are read from what is public now. A section with no public story is purged by
-    its own key, which labels every page still naming it (nothing, unless it just emptied).
-    A section whose public stories are all among the changed ones may have just appeared:
-    every page with the navigation is purged then, which happens rarely.
+    A section with no public story now is purged by its own key, which labels every page
+    still naming it (nothing, unless it just emptied). A section whose public stories are
+    all among the changed ones may have just appeared — unless one of them was already
+    public in it before (``Changes.public_before``) — and then every page with the
+    navigation is purged, which happens rarely.
     """
+    shown_before = {section for section in changes.public_before.values() if section}
     public = Story.objects.using(changes.using).public()
     here = Q(section=OuterRef("pk"))
     sections = Section.objects.using(changes.using).annotate(
@@ -103,6 +104,6 @@ def section_keys(changes):
         if not shown:
             # A page that loaded too many sections to name them is labelled "section-all".
             keys |= {f"section-{pk}", "section-all"}
-        elif not shown_anyway:
+        elif not shown_anyway and pk not in shown_before:
             keys |= {NAVIGATION, SECTIONS}
     return keys
