@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from stories import workflow
 from stories.models import Image, Source, Story
 
+from .versions import record_editor
+
 # Fields some roles may neither see nor search, and the permission that unlocks each.
 EDITOR_ONLY_FIELDS = {
     (Source, "contact_details"): "stories.view_source_contacts",
@@ -124,6 +126,15 @@ class BoundedDatesMixin:
 class NewsroomAdmin(BoundedDatesMixin, admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
+
+    def save_model(self, request, obj, form, change):
+        record_editor(obj, request)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline in formset.forms:
+            record_editor(inline.instance, request)
+        super().save_formset(request, form, formset, change)
 
     def may_see(self, request, lookup):
         hidden = editor_only_field(self.model, lookup)

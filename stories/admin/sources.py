@@ -4,10 +4,11 @@ from stories import workflow
 from stories.models import Source, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
+from .versions import VersionedAdminMixin
 
 
 @admin.register(Source)
-class SourceAdmin(LockedOncePublishedMixin, NewsroomAdmin):
+class SourceAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
     list_display = ["name", "kind", "affiliation"]
     list_filter = ["kind"]
     search_fields = ["name", "affiliation"]

@@ -12,6 +12,8 @@ from django.dispatch import receiver
 from stories import images
 from stories.sanitize import library_file
 
+from .versions import Versioned
+
 unit_interval = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 # A library image placed in a story body, as the rich-text editor writes it:
@@ -82,7 +84,7 @@ class ImageQuerySet(models.QuerySet):
         return list({image.pk: image for image in found if image is not None}.values())
 
 
-class Image(models.Model):
+class Image(Versioned):
     """A picture in the newsroom's library, used as a hero, inline or portrait."""
 
     file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from .redirects import KeepsOldSlugs
+from .versions import Versioned
 
 
 class PersonQuerySet(models.QuerySet):
@@ -21,7 +22,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(KeepsOldSlugs):
+class Person(KeepsOldSlugs, Versioned):
     """Anyone the newsroom writes about or who writes for it; not necessarily a user."""
 
     name = models.CharField(max_length=200)

@@ -2,9 +2,10 @@ from django.db import models
 from django.urls import reverse
 
 from .redirects import KeepsOldSlugs
+from .versions import Versioned
 
 
-class Section(KeepsOldSlugs):
+class Section(KeepsOldSlugs, Versioned):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100)
     description = models.TextField(blank=True)

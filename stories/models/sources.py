@@ -6,6 +6,8 @@ from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 
+from .versions import Versioned
+
 
 def document_path(source, filename):
     """A random, unguessable name: a document's own name can identify who supplied it."""
@@ -38,7 +40,7 @@ class SourceQuerySet(models.QuerySet):
         )
 
 
-class Source(models.Model):
+class Source(Versioned):
     """Who or what a story relies on. Contact details and notes never leave the admin."""
 
     class Kind(models.TextChoices):

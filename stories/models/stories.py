@@ -11,6 +11,7 @@ from stories.sanitize import clean_html
 from .images import Image, inline_marker
 from .redirects import KeepsOldSlugs
 from .tags import StoryTagManager, TaggedStory
+from .versions import Versioned
 
 
 def _carrying(image):
@@ -291,7 +292,7 @@ class CorrectionQuerySet(models.QuerySet):
         return self.filter(story__in=Story.objects.public())
 
 
-class Correction(models.Model):
+class Correction(Versioned):
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
         CLARIFICATION = "clarification", "Clarification"

@@ -11,6 +11,7 @@ from taggit.managers import _TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .redirects import KeepsOldSlugs
+from .versions import Versioned
 
 _whitespace = re.compile(r"\s+")
 
@@ -67,7 +68,7 @@ class TagQuerySet(models.QuerySet):
         return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
 
 
-class Tag(KeepsOldSlugs, TagBase):
+class Tag(KeepsOldSlugs, Versioned, TagBase):
     description = models.TextField(blank=True, help_text="Introduces the topic page for this tag.")
 
     objects = NaturalKeyManager.from_queryset(TagQuerySet)()
