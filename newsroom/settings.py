@@ -110,6 +110,19 @@ DATABASES = {
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+# Seconds a save waits for another one to finish before it gives up (SQLite only; PostgreSQL
+# locks rows and waits as long as the statement timeout lets it).
+DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # A writing transaction takes the write lock when it begins, so two saves queue up
+        # instead of the second failing halfway with "database is locked"; in WAL mode
+        # readers never wait for the writer.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": DATABASE_LOCK_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Seconds PostgreSQL lets one statement of a web request run (0: no limit). The web server's
 # entry points apply it (newsroom/wsgi.py, asgi.py); manage.py commands and migrations run
 # without it.
@@ -304,6 +317,7 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Idle timeout: each request of a signed-in person moves the expiry on; readers get no session.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "accounts.sessions"
 
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -2,15 +2,17 @@
 
 import re
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import OperationalError, models, router
 from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 
+from newsroom.database import is_lock_timeout
 from stories import workflow
 from stories.models import Image, Source, Story
 
@@ -123,9 +125,40 @@ class BoundedDatesMixin:
         return formfield
 
 
+BUSY_MESSAGE = (
+    "Nothing was saved: someone else was saving at the same moment and the database stayed "
+    "busy. Everything you typed is kept below; save again in a moment."
+)
+
+
+class RefusedAsBusy(forms.BaseForm):
+    def clean(self):
+        raise ValidationError(BUSY_MESSAGE, code="busy")
+
+
 class NewsroomAdmin(BoundedDatesMixin, admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A save still waiting for the write lock when DATABASE_LOCK_TIMEOUT runs out gets its
+        # form back with everything typed, never an error page. The form is shown again
+        # outside a transaction (reading needs no lock) by the method Django's own
+        # changeform_view wraps in one.
+        using = router.db_for_write(self.model)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except OperationalError as error:
+            if request.method != "POST" or not is_lock_timeout(error, using):
+                raise
+        request.database_busy = True
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(request, "database_busy", False):
+            form = type(form.__name__, (RefusedAsBusy, form), {})
+        return form
 
     def save_model(self, request, obj, form, change):
         record_editor(obj, request)
