@@ -164,9 +164,9 @@ if PRIVATE_MEDIA_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
         "PRIVATE_MEDIA_SENDFILE must be x-accel-redirect (nginx), x-sendfile (Apache) or empty."
     )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "stories.storage.CleanFileSystemStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "stories.storage.CleanFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": PRIVATE_MEDIA_URL},
     },
     # Hashed names and gzip/Brotli copies are made by collectstatic, so only in production.
