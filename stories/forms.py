@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -32,8 +33,10 @@ class VersionedForm(forms.ModelForm):
         base = cleaned.get(VERSION_FIELD)
         if self.instance.pk is None or base is None:
             return cleaned
-        # Locked until the save that follows commits: nobody saves in between.
-        stored = self.instance.stored_version(lock=True)
+        # In a transaction (as the admin saves), the row stays locked until the save that
+        # follows commits: nobody saves in between.
+        in_transaction = transaction.get_connection().in_atomic_block
+        stored = self.instance.stored_version(lock=in_transaction)
         if stored is None:
             return cleaned
         if stored.number != base:
