@@ -143,6 +143,19 @@ DATABASES = {
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+# Seconds a save waits for another one to finish before it gives up (SQLite only; PostgreSQL
+# locks rows and waits as long as the statement timeout lets it).
+DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # A writing transaction takes the write lock when it begins, so two saves queue up
+        # instead of the second failing halfway with "database is locked"; in WAL mode
+        # readers never wait for the writer.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": DATABASE_LOCK_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Seconds PostgreSQL lets one statement of a web request run (0: no limit). The web server's
 # entry points apply it (newsroom/wsgi.py, asgi.py); manage.py commands and migrations run
 # without it.
@@ -184,9 +197,9 @@ if PRIVATE_MEDIA_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
         "PRIVATE_MEDIA_SENDFILE must be x-accel-redirect (nginx), x-sendfile (Apache) or empty."
     )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "stories.storage.CleanFileSystemStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "stories.storage.CleanFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": PRIVATE_MEDIA_URL},
     },
     # Hashed names and gzip/Brotli copies are made by collectstatic, so only in production.
@@ -337,6 +350,7 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Idle timeout: each request of a signed-in person moves the expiry on; readers get no session.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "accounts.sessions"
 
 # HTTPS and the headers browsers enforce (README "Running in production"). In production
 # everything is on; HTTPS=0 (``make serve``) serves plain HTTP on this machine.

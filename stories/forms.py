@@ -1,8 +1,66 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from stories import documents, images
 from stories.models import Image
+
+VERSION_FIELD = "base_version"
+
+
+class VersionedForm(forms.ModelForm):
+    """A form for a ``Versioned`` model that refuses to overwrite a save made since it was opened.
+
+    The version shown travels in a hidden field. If the stored version differs when the
+    form is posted, nothing is saved: the form comes back with everything typed and an error
+    naming who saved in between and when. The hidden field then holds their version, so
+    saving the same form again is the deliberate choice to replace it.
+    """
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial[VERSION_FIELD] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        base = cleaned.get(VERSION_FIELD)
+        if self.instance.pk is None or base is None:
+            return cleaned
+        # In a transaction (as the admin saves), the row stays locked until the save that
+        # follows commits: nobody saves in between.
+        in_transaction = transaction.get_connection().in_atomic_block
+        stored = self.instance.stored_version(lock=in_transaction)
+        if stored is None:
+            return cleaned
+        if stored.number != base:
+            self.data = self.data.copy()
+            self.data[self.add_prefix(VERSION_FIELD)] = stored.number
+            raise ValidationError(conflict_message(self.instance, stored), code="conflict")
+        self.instance.version = stored.number
+        return cleaned
+
+
+def conflict_message(obj, stored):
+    opts = obj._meta
+    when = timezone.localtime(stored.at) if stored.at else None
+    reload = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html(
+        "Your changes were not saved: {} changed this {} {}after you opened it. "
+        "Everything you typed is kept below. To replace their version with yours, save "
+        'again; to see theirs instead, <a href="{}">reload the page</a> (what you typed '
+        "here is then lost).",
+        stored.author_name,
+        opts.verbose_name,
+        f"at {when:%H:%M:%S on %b %-d, %Y %Z} " if when else "",
+        reload,
+    )
 
 
 class PictureField(forms.ImageField):
@@ -55,7 +113,7 @@ class DocumentField(forms.FileField):
         return attrs
 
 
-class ImageForm(forms.ModelForm):
+class ImageForm(VersionedForm):
     file = PictureField(label="Picture")
 
     class Meta:

@@ -405,43 +405,53 @@ def generate_renditions(image, force: bool = False) -> int:
     """Write the renditions of ``image`` that are missing (all of them with ``force``).
 
     Returns how many files were written. Renditions cut for an older master or
-    focal point are deleted once the new ones exist.
+    focal point are deleted once the new ones exist. If the storage refuses a write
+    (a full disk), the renditions written so far are removed before the error goes on.
     """
     storage = image.file.storage
     todo = {
         ratio: [r for r in renditions_for(image, ratio) if force or not storage.exists(r.name)]
         for ratio in RATIOS
     }
-    written = sum(len(renditions) for renditions in todo.values())
-    if written:
-        with storage.open(image.file.name, "rb") as master, PillowImage.open(master) as picture:
-            _check_pixels(*picture.size)
-            # A JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the time and memory:
-            # ask for no more pixels than the largest rendition needs.
-            scale = max(
-                r.width / _crop_width(picture.size, image, ratio)
-                for ratio, renditions in todo.items()
-                for r in renditions
-            )
-            picture.draft(
-                picture.mode, (math.ceil(picture.width * scale), math.ceil(picture.height * scale))
-            )
-            picture.load()
-            for ratio, renditions in todo.items():
-                if renditions:
-                    crop = picture.crop(
-                        crop_box(*picture.size, image.focal_x, image.focal_y, ratio)
-                    )
-                    largest = max(renditions, key=lambda r: r.width)
-                    base = crop.resize(
-                        (largest.width, largest.height),
-                        PillowImage.Resampling.LANCZOS,
-                        reducing_gap=3.0,
-                    )
-                    for rendition in renditions:
-                        _write_rendition(storage, base, rendition)
+    count = sum(len(renditions) for renditions in todo.values())
+    written = []
+    if count:
+        try:
+            _cut_renditions(storage, image, todo, written)
+        except OSError:
+            for name in written:
+                storage.delete(name)
+            raise
     _delete_stale_renditions(storage, image, {r.name for r in all_renditions(image)})
-    return written
+    return count
+
+
+def _cut_renditions(storage, image, todo, written: list[str]) -> None:
+    """Cut the renditions in ``todo`` (ratio -> renditions) from the master; note each file."""
+    with storage.open(image.file.name, "rb") as master, PillowImage.open(master) as picture:
+        _check_pixels(*picture.size)
+        # A JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the time and memory:
+        # ask for no more pixels than the largest rendition needs.
+        scale = max(
+            r.width / _crop_width(picture.size, image, ratio)
+            for ratio, renditions in todo.items()
+            for r in renditions
+        )
+        picture.draft(
+            picture.mode, (math.ceil(picture.width * scale), math.ceil(picture.height * scale))
+        )
+        picture.load()
+        for ratio, renditions in todo.items():
+            if renditions:
+                crop = picture.crop(crop_box(*picture.size, image.focal_x, image.focal_y, ratio))
+                largest = max(renditions, key=lambda r: r.width)
+                base = crop.resize(
+                    (largest.width, largest.height),
+                    PillowImage.Resampling.LANCZOS,
+                    reducing_gap=3.0,
+                )
+                for rendition in renditions:
+                    _write_rendition(storage, base, rendition, written)
 
 
 def _crop_width(size, image, ratio) -> int:
@@ -449,7 +459,7 @@ def _crop_width(size, image, ratio) -> int:
     return right - left
 
 
-def _write_rendition(storage, base, rendition: Rendition) -> None:
+def _write_rendition(storage, base, rendition: Rendition, written: list[str]) -> None:
     resized = base.resize((rendition.width, rendition.height), PillowImage.Resampling.LANCZOS)
     buffer = io.BytesIO()
     if rendition.format == "jpeg":
@@ -462,7 +472,7 @@ def _write_rendition(storage, base, rendition: Rendition) -> None:
         resized.save(buffer, "WEBP", quality=80, method=4)
     if storage.exists(rendition.name):
         storage.delete(rendition.name)
-    storage.save(rendition.name, ContentFile(buffer.getvalue()))
+    written.append(storage.save(rendition.name, ContentFile(buffer.getvalue())))
 
 
 def _delete_stale_renditions(storage, image, keep: set[str]) -> None:

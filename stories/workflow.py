@@ -267,6 +267,7 @@ def save_correction(correction, *, by, note="") -> Correction:
     permission = "add_correction" if correction._state.adding else "change_correction"
     _require(by, lambda user: user.has_perm(f"stories.{permission}") and can_edit(user, story))
     Revision.baseline(story)
+    correction.changed_by = _user(by)
     correction.save()
     Revision.record(story, _user(by), summary=_summary("Correction edited", note))
     return correction

@@ -14,7 +14,11 @@ from caching import frontends
 from tests import varnish_urls
 from tests.varnish_urls import PUBLIC
 
-pytestmark = pytest.mark.varnish
+# As in test_varnish_site.py: emptied after each test, then refilled with the migrated data.
+pytestmark = [
+    pytest.mark.varnish,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,13 @@ from tests.helpers.factories import (
     make_story,
 )
 
-pytestmark = [pytest.mark.varnish, pytest.mark.django_db(transaction=True)]
+# Emptied after each test and refilled with what the migrations create (the groups, the
+# standing pages), as the browser tests are: without serialized_rollback the flush makes new
+# content types, and a later test restoring the migrated data would clash with them.
+pytestmark = [
+    pytest.mark.varnish,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture

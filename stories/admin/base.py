@@ -13,13 +13,17 @@ from django.contrib.admin.widgets import (
     ForeignKeyRawIdWidget,
 )
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import OperationalError, models, router
 from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 
+from newsroom.database import is_lock_timeout
 from stories import workflow
 from stories.encryption import EncryptedTextField
 from stories.models import Image, Source, Story
+from stories.storage import storage_failure
+
+from .versions import record_editor
 
 # Fields some roles may neither see nor search, and the permission that unlocks each.
 EDITOR_ONLY_FIELDS = {
@@ -200,9 +204,65 @@ class BoundedDatesMixin:
         return formfield
 
 
+BUSY_MESSAGE = (
+    "Nothing was saved: someone else was saving at the same moment and the database stayed "
+    "busy. Everything you typed is kept below; save again in a moment."
+)
+STORAGE_MESSAGE = (
+    "The {thing} could not be stored: {reason}. Nothing was saved; your text is kept below. "
+    "Choose the file again and save once the disk has room or can be written to (ask the "
+    "technical team)."
+)
+
+
+class RefusedSave(forms.BaseForm):
+    """A form shown again after its save failed for a reason outside it, with that reason."""
+
+    refusal = ""
+
+    def clean(self):
+        raise ValidationError(self.refusal, code="not_saved")
+
+
 class NewsroomAdmin(CheckedIdsMixin, BoundedDatesMixin, admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A save that fails for a reason outside the form (the database stayed locked past
+        # DATABASE_LOCK_TIMEOUT, the media disk refused a file) is rolled back and its form
+        # comes back with everything typed and the reason, never an error page. The form is
+        # shown again outside a transaction (reading needs no lock) by the method Django's
+        # own changeform_view wraps in one.
+        using = router.db_for_write(self.model)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except OperationalError as error:
+            if request.method != "POST" or not is_lock_timeout(error, using):
+                raise
+            request.save_refused = BUSY_MESSAGE
+        except OSError as error:
+            reason = storage_failure(error)
+            if request.method != "POST" or reason is None:
+                raise
+            thing = "picture" if self.model is Image else "file"
+            request.save_refused = STORAGE_MESSAGE.format(thing=thing, reason=reason)
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if refusal := getattr(request, "save_refused", None):
+            form = type(form.__name__, (RefusedSave, form), {"refusal": refusal})
+        return form
+
+    def save_model(self, request, obj, form, change):
+        record_editor(obj, request)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline in formset.forms:
+            record_editor(inline.instance, request)
+        super().save_formset(request, form, formset, change)
 
     def may_see(self, request, lookup):
         hidden = editor_only_field(self.model, lookup)

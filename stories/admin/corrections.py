@@ -4,10 +4,11 @@ from stories import workflow
 from stories.models import Correction
 
 from .base import NewsroomAdmin
+from .versions import VersionedAdminMixin
 
 
 @admin.register(Correction)
-class CorrectionAdmin(NewsroomAdmin):
+class CorrectionAdmin(VersionedAdminMixin, NewsroomAdmin):
     list_display = ["story", "kind", "published_at"]
     list_filter = ["kind"]
     list_select_related = ["story"]

@@ -10,6 +10,7 @@ from stories.forms import ImageForm
 from stories.models import Image, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
+from .versions import VersionedAdminMixin
 
 
 def thumbnail(image):
@@ -37,7 +38,7 @@ class MissingDetailsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(LockedOncePublishedMixin, NewsroomAdmin):
+class ImageAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
     form = ImageForm
     list_display = ["preview", "__str__", "credit", "missing_details", "uploaded_at"]
     # The thumbnail is decorative (its alt text is the next column), so it is no link: a link

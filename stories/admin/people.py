@@ -4,10 +4,11 @@ from stories.models import Person, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
 from .images import thumbnail
+from .versions import VersionedAdminMixin
 
 
 @admin.register(Person)
-class PersonAdmin(LockedOncePublishedMixin, NewsroomAdmin):
+class PersonAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
     list_display = ["name", "photo_thumbnail", "title", "organization", "is_staff_member"]
     list_filter = ["is_staff_member"]
     list_select_related = ["photo"]

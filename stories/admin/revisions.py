@@ -1,13 +1,11 @@
 """Readable history of a story: labels, values and word-level differences between revisions."""
 
-import re
-from difflib import SequenceMatcher
-
 from django.db import models
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from stories import diffing
 from stories.models import Byline, Citation, Image, Person, Section, Source, Story
 from stories.models.revisions import SNAPSHOT_KEYS, cited_source_id, parse_snapshot_time
 
@@ -26,7 +24,7 @@ TEXT_KEYS = {
     if isinstance(field, (models.CharField, models.TextField)) and not field.choices
 }
 TIME_KEYS = {name for name, field in _fields.items() if isinstance(field, models.DateTimeField)}
-_words = re.compile(r"(\s+)")
+_MARKS = {"delete": "del", "insert": "ins"}
 
 
 def label(key: str) -> str:
@@ -113,32 +111,34 @@ class Names:
         return text
 
 
-def word_diff(before: str, after: str):
-    """Both texts as HTML with removed words in <del> and added words in <ins>."""
-    old, new = _words.split(before or ""), _words.split(after or "")
-    left, right = [], []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        removed, added = escape("".join(old[i1:i2])), escape("".join(new[j1:j2]))
-        if op == "equal":
-            left.append(removed)
-            right.append(added)
-            continue
-        if removed:
-            left.append(f"<del>{removed}</del>")
-        if added:
-            right.append(f"<ins>{added}</ins>")
-    return mark_safe("".join(left)), mark_safe("".join(right))  # escaped above
+def word_diff(before: str, after: str, budget: diffing.Budget | None = None):
+    """Both texts as HTML with removed words in <del> and added words in <ins>.
+
+    The work is bounded (``stories.diffing``): a huge rewritten passage is shown removed
+    and added whole rather than word by word.
+    """
+    left, right = diffing.diff(before, after, budget)
+    return _html(left), _html(right)
+
+
+def _html(pieces) -> str:
+    marked = (
+        f"<{_MARKS[p.op]}>{escape(p.text)}</{_MARKS[p.op]}>" if p.op in _MARKS else escape(p.text)
+        for p in pieces
+    )
+    return mark_safe("".join(marked))  # escaped above
 
 
 def diff_rows(before: dict, after: dict) -> list[dict]:
     """One row per field that differs: its label and both versions, readable."""
     names = Names(before, after)
+    budget = diffing.Budget()  # shared by every field of the comparison
     rows = []
     for key in SNAPSHOT_KEYS:
         if before.get(key) == after.get(key):
             continue
         old, new = names.display(key, before.get(key)), names.display(key, after.get(key))
         if key in TEXT_KEYS:
-            old, new = word_diff(old, new)
+            old, new = word_diff(old, new, budget)
         rows.append({"key": key, "label": label(key), "before": old, "after": new})
     return rows

@@ -6,12 +6,13 @@ from stories.forms import DocumentField
 from stories.models import Source, SourceAccess, Story
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
+from .versions import VersionedAdminMixin
 
 CONTACTS_PERMISSION = "stories.view_source_contacts"
 
 
 @admin.register(Source)
-class SourceAdmin(LockedOncePublishedMixin, NewsroomAdmin):
+class SourceAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
     list_display = ["name", "kind", "affiliation", "has_contact_details"]
     list_filter = ["kind", "has_contact_details"]
     search_fields = ["name", "affiliation"]

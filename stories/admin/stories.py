@@ -25,6 +25,7 @@ from . import story_views
 from .base import BoundedDatesMixin, CheckedIdsMixin, NewsroomAdmin
 from .revisions import describe_changes
 from .tag_input import TagInputField
+from .versions import VersionedForm
 
 # The story form's fields, in the groups the admin shows. A new field of the story is added
 # here, besides the model, its migration and the reader's template.
@@ -197,6 +198,7 @@ class CitationInline(CheckedIdsMixin, admin.StackedInline):
 
 class CorrectionInline(BoundedDatesMixin, CheckedIdsMixin, admin.StackedInline):
     model = Correction
+    form = VersionedForm
     extra = 0
 
 

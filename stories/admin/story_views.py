@@ -106,7 +106,11 @@ def change_page_context(model_admin, request, object_id):
         "published_utc": _utc(story.published_at),
         "can_lift_embargo": editable and workflow.can_publish(user),
         "can_correct": editable and workflow.can_correct(user, story),
-        "others_editing": EditingPresence.others_editing(story, user) if editable else [],
+        "others_editing": (
+            EditingPresence.others_editing(story, user, opening=request.method == "GET")
+            if editable
+            else []
+        ),
         "preview_links": list(story.preview_links.active()) if editable else [],
         "status_changes": list(story.status_changes.select_related("changed_by")[:5]),
         "can_preview": editable,

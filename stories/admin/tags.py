@@ -24,6 +24,7 @@ from stories.tagging import (
 )
 
 from .base import NewsroomAdmin, parse_id
+from .versions import VersionedAdminMixin
 
 # Stories are tagged with their own Tag model; django-taggit's default one stays empty, and its
 # admin (whose merge action knows nothing of stories) would only mislead editors.
@@ -137,7 +138,7 @@ class MergeTagsForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(NewsroomAdmin):
+class TagAdmin(VersionedAdminMixin, NewsroomAdmin):
     list_display = [
         "name",
         "slug",

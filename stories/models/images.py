@@ -12,6 +12,8 @@ from django.dispatch import receiver
 from stories import images
 from stories.sanitize import library_file
 
+from .versions import Versioned
+
 unit_interval = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 # A library image placed in a story body, as the rich-text editor writes it:
@@ -82,7 +84,7 @@ class ImageQuerySet(models.QuerySet):
         return list({image.pk: image for image in found if image is not None}.values())
 
 
-class Image(models.Model):
+class Image(Versioned):
     """A picture in the newsroom's library, used as a hero, inline or portrait."""
 
     file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
@@ -119,14 +121,23 @@ class Image(models.Model):
         return self.alt_text or self.caption or self.file.name
 
     def save(self, *args, **kwargs):
-        if self.file and not self.file._committed:
+        new_master = bool(self.file) and not self.file._committed
+        if new_master:
             # Whatever the route in (admin, demo loader, shell), only a checked,
             # upright, metadata-free master is ever stored.
             prepared = images.prepare_upload(self.file.file)
             self.file = prepared
             self.width, self.height = prepared.width, prepared.height
-        super().save(*args, **kwargs)
-        self.make_renditions()
+        # The row, the master and its renditions are stored together or not at all: if the
+        # disk refuses a file, the row is rolled back and the files written are removed.
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                self.make_renditions()
+        except OSError:
+            if new_master and self.file._committed:
+                self.file.storage.delete(self.file.name)
+            raise
 
     def clean(self):
         if not self.alt_text.strip() and self.pk:

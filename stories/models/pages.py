@@ -4,8 +4,10 @@ from django.urls import Resolver404, resolve, reverse
 
 from stories.sanitize import clean_html
 
+from .versions import Versioned
 
-class Page(models.Model):
+
+class Page(Versioned):
     """A standing page readers can consult, such as About, Ethics or the corrections policy."""
 
     # The pages the site links to everywhere and structured data cites as policies.

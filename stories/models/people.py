@@ -5,6 +5,7 @@ from stories.addresses import address
 
 from .redirects import KeepsOldSlugs
 from .stories import PUBLISH_PERMISSION
+from .versions import Versioned
 
 
 class PersonQuerySet(models.QuerySet):
@@ -23,7 +24,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(KeepsOldSlugs):
+class Person(KeepsOldSlugs, Versioned):
     """Anyone the newsroom writes about or who writes for it; not necessarily a user."""
 
     name = models.CharField(max_length=200)

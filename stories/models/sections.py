@@ -4,6 +4,7 @@ from django.db import models
 from stories.addresses import address
 
 from .redirects import KeepsOldSlugs
+from .versions import Versioned
 
 
 class SectionQuerySet(models.QuerySet):
@@ -17,7 +18,7 @@ class SectionQuerySet(models.QuerySet):
         return self.filter(models.Exists(stories.filter(section=models.OuterRef("pk"))))
 
 
-class Section(KeepsOldSlugs):
+class Section(KeepsOldSlugs, Versioned):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100)
     description = models.TextField(blank=True)

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from stories.encryption import EncryptedTextField, Unreadable, decrypt, encrypt
 
+from .versions import Versioned
+
 
 def document_path(source, filename):
     """A random, unguessable name: a document's own name can identify who supplied it."""
@@ -43,7 +45,7 @@ class SourceQuerySet(models.QuerySet):
         )
 
 
-class Source(models.Model):
+class Source(Versioned):
     """Who or what a story relies on. Contact details and notes never leave the admin, and
     the database holds them encrypted."""
 

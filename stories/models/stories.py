@@ -11,6 +11,7 @@ from stories.sanitize import clean_html
 from .images import Image, inline_marker
 from .redirects import KeepsOldSlugs
 from .tags import StoryTagManager, TaggedStory
+from .versions import Versioned
 
 # What a list shows of a story (its address needs the publish or creation date and the slug).
 LISTED_FIELDS = [
@@ -311,7 +312,7 @@ class CorrectionQuerySet(models.QuerySet):
         return self.filter(story__in=Story.objects.public())
 
 
-class Correction(models.Model):
+class Correction(Versioned):
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
         CLARIFICATION = "clarification", "Clarification"

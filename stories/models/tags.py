@@ -12,6 +12,7 @@ from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 from stories.addresses import address
 
 from .redirects import KeepsOldSlugs
+from .versions import Versioned
 
 _whitespace = re.compile(r"\s+")
 # More than this and tags stop helping readers find anything; a list that long is a paste.
@@ -89,7 +90,7 @@ class TagQuerySet(models.QuerySet):
         return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
 
 
-class Tag(KeepsOldSlugs, TagBase):
+class Tag(KeepsOldSlugs, Versioned, TagBase):
     description = models.TextField(blank=True, help_text="Introduces the topic page for this tag.")
 
     objects = NaturalKeyManager.from_queryset(TagQuerySet)()

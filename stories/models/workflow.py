@@ -117,10 +117,15 @@ class EditingPresence(models.Model):
         return f"{self.user} on {self.story}"
 
     @classmethod
-    def others_editing(cls, story, user):
-        """Record that ``user`` has opened ``story``; return who else has it open recently."""
+    def others_editing(cls, story, user, *, opening=True):
+        """Who else has opened ``story`` recently; record that ``user`` is ``opening`` it too.
+
+        Only opening the form is recorded, not saving it: a save then writes nothing before
+        its own transaction, which is where a busy database is answered (``NewsroomAdmin``).
+        """
         now = timezone.now()
-        cls.objects.update_or_create(story=story, user=user, defaults={"seen_at": now})
+        if opening:
+            cls.objects.update_or_create(story=story, user=user, defaults={"seen_at": now})
         return list(
             cls.objects.filter(story=story, seen_at__gte=now - RECENTLY_OPENED)
             .exclude(user=user)
