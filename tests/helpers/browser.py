@@ -141,10 +141,19 @@ def choose(scope, field, typed, option):
 
     ``scope`` is the page, or the part of it (an inline form) that holds the field.
     """
+    from playwright.sync_api import expect
+
     page = getattr(scope, "page", scope)
-    scope.get_by_role("combobox", name=field).click()
+    combobox = scope.get_by_role("combobox", name=field)
+    combobox.click()
     page.locator(".select2-container--open .select2-search__field").fill(typed)
-    page.get_by_role("option", name=option).click()
+    # Wait out the search's delay, so the option clicked is not swapped for a fresh copy by
+    # the answer arriving under the pointer.
+    page.wait_for_timeout(300)
+    results = page.locator(".select2-container--open .select2-results")
+    expect(results.locator(".loading-results")).to_have_count(0)
+    results.get_by_role("option", name=option).click()
+    expect(combobox).to_contain_text(option)
 
 
 def type_body(page, *parts):
