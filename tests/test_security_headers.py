@@ -11,6 +11,7 @@ from django.test import TestCase, override_settings
 
 from stories import files
 from tests.helpers.accounts import make_user
+from tests.helpers.documents import make_document_source
 from tests.helpers.factories import cite, make_public_story
 from tests.helpers.reader_data import make_image
 from tests.production import (
@@ -19,7 +20,6 @@ from tests.production import (
     ProductionMode,
     production_settings,
 )
-from tests.test_source_documents import make_document_source
 
 HTTPS = {"X-Forwarded-Proto": "https"}
 SIX_MONTHS = 15_552_000

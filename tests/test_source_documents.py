@@ -13,16 +13,10 @@ from django.urls import reverse
 from stories import documents
 from stories.models import Source
 from tests.helpers.accounts import ROLES, make_user
-from tests.helpers.documents import ACCEPTED_FILES, REFUSED_FILES
-from tests.helpers.factories import cite, make_public_story, make_source, make_story
+from tests.helpers.documents import ACCEPTED_FILES, PDF, REFUSED_FILES, make_document_source
+from tests.helpers.factories import cite, make_public_story, make_story
 
-PDF = b"%PDF-1.4 the memo"
 MAY_DOWNLOAD_PRIVATE = {"reporter", "editor", "superuser"}
-
-
-def make_document_source(name="memo.pdf", content=PDF, **fields):
-    fields.setdefault("kind", Source.Kind.DOCUMENT)
-    return make_source(document=SimpleUploadedFile(name, content), **fields)
 
 
 def body(response):

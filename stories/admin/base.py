@@ -325,6 +325,20 @@ class NewsroomAdmin(CheckedIdsMixin, BoundedDatesMixin, admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
 
+class RecordAdminMixin:
+    """An audit record (who merged which tags, who saw which contact details): read in the
+    admin, never added, changed or deleted there, whoever asks."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class LockedOncePublishedMixin:
     """Something a published story shows changes only with an editor, like the story itself.
 

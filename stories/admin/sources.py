@@ -5,7 +5,7 @@ from stories import workflow
 from stories.forms import DocumentField
 from stories.models import Source, SourceAccess, Story
 
-from .base import LockedOncePublishedMixin, NewsroomAdmin
+from .base import LockedOncePublishedMixin, NewsroomAdmin, RecordAdminMixin
 from .versions import VersionedAdminMixin
 
 CONTACTS_PERMISSION = "stories.view_source_contacts"
@@ -64,7 +64,7 @@ class SourceAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
 
 
 @admin.register(SourceAccess)
-class SourceAccessAdmin(NewsroomAdmin):
+class SourceAccessAdmin(RecordAdminMixin, NewsroomAdmin):
     """Who was shown which source's contact details, and when: read-only, for everyone."""
 
     list_display = ["viewed_at", "user", "source", "shown"]
@@ -76,12 +76,3 @@ class SourceAccessAdmin(NewsroomAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(CONTACTS_PERMISSION)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

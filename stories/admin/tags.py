@@ -23,7 +23,7 @@ from stories.tagging import (
     undo_merge,
 )
 
-from .base import NewsroomAdmin, parse_id
+from .base import NewsroomAdmin, RecordAdminMixin, parse_id
 from .versions import VersionedAdminMixin
 
 # Stories are tagged with their own Tag model; django-taggit's default one stays empty, and its
@@ -296,7 +296,7 @@ class TagAdmin(VersionedAdminMixin, NewsroomAdmin):
 
 
 @admin.register(TagMerge)
-class TagMergeAdmin(NewsroomAdmin):
+class TagMergeAdmin(RecordAdminMixin, NewsroomAdmin):
     list_display = ["performed_at", "performed_by", "merged_names", "target_link", "undo_link"]
     list_select_related = ["performed_by", "target", "undone_by"]
     search_fields = ["merged_names", "target_name"]
@@ -310,15 +310,6 @@ class TagMergeAdmin(NewsroomAdmin):
         "undone_by",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return can_manage_tags(request) or super().has_view_permission(request, obj)

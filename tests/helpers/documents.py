@@ -4,6 +4,8 @@ import io
 import wave
 import zipfile
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from tests.helpers.pictures import picture_bytes
 
 _OOXML = "application/vnd.openxmlformats-officedocument"
@@ -133,3 +135,15 @@ REFUSED_FILES = {
     "nul.txt": b"looks like text\x00but is not",
     "latin1.txt": "caf\xe9 cr\xe8me".encode("latin-1"),
 }
+
+
+PDF = b"%PDF-1.4 the memo"
+
+
+def make_document_source(name="memo.pdf", content=PDF, **fields):
+    """A source holding a document, uploaded as ``name`` with ``content``."""
+    from stories.models import Source
+    from tests.helpers.factories import make_source
+
+    fields.setdefault("kind", Source.Kind.DOCUMENT)
+    return make_source(document=SimpleUploadedFile(name, content), **fields)
