@@ -45,11 +45,11 @@ serve: install
 	exec $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi
 
 # Tests run in parallel, one worker per core; each test class (so its setUpTestData) and each
-# module of plain test functions stays in one worker (pyproject.toml: --dist loadscope).
+# module of plain test functions stays in one worker.
 TEST_WORKERS ?= auto
 
 test: install browser-tools
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 browser-tools: $(vnu_jar)
 
