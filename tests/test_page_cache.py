@@ -54,6 +54,21 @@ def redis_available():
     return True
 
 
+def redis_caches(**options):
+    """CACHES with the default cache in Redis (the test database, unless LOCATION says)."""
+    default = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "newsroom-tests",
+    }
+    return {"default": {**default, **options}}
+
+
+needs_redis = pytest.mark.skipif(
+    not (redis_available() or os.environ.get("CI")), reason="Redis is not running here"
+)
+
+
 class CachedPages:
     """Requests as an anonymous reader makes them, with what the cache did."""
 
@@ -509,31 +524,17 @@ class PageCacheTests(CachedPages, TestCase):
         assert store.get("after") is not None
 
 
-@pytest.mark.skipif(
-    not (redis_available() or os.environ.get("CI")), reason="Redis is not running here"
-)
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsroom-tests",
-        }
-    }
-)
+@needs_redis
+@override_settings(CACHES=redis_caches())
 class RedisPageCacheTests(PageCacheTests):
     """The same specification, with the page cache in the real Redis all workers share."""
 
 
 class UnreachableCacheTests(CachedPages, TestCase):
     @override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:1/0",
-                "OPTIONS": {"socket_connect_timeout": 0.2},
-            }
-        }
+        CACHES=redis_caches(
+            LOCATION="redis://127.0.0.1:1/0", OPTIONS={"socket_connect_timeout": 0.2}
+        )
     )
     def test_the_site_keeps_serving_uncached_and_says_so_once(self):
         make_public_story(headline="Still readable")
@@ -620,18 +621,9 @@ class HitAndPurgeTests(CachedPages, TestCase):
         assert "after all" in self.fresh("/").text
 
 
-@pytest.mark.skipif(
-    not (redis_available() or os.environ.get("CI")), reason="Redis is not running here"
-)
+@needs_redis
 @override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsroom-tests",
-            "OPTIONS": {"connection_class": cache_backends.RecordingConnection},
-        }
-    }
+    CACHES=redis_caches(OPTIONS={"connection_class": cache_backends.RecordingConnection})
 )
 class RedisHitAndPurgeTests(HitAndPurgeTests):
     """The same, counting the commands sent to the real Redis."""

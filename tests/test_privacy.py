@@ -93,6 +93,7 @@ class CanaryTests(TestCase):
             "/rss/",
             "/atom/",
             "/robots.txt",
+            "/.well-known/security.txt",
             "/sitemap.xml",
             "/news-sitemap.xml",
             "/corrections/",
