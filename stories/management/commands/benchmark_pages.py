@@ -665,6 +665,16 @@ def insert_rows(model, fields, rows):
     bylines and tags an archive has; elsewhere with bulk_create.
     """
     fields = [model._meta.get_field(name) for name in fields]
+    # COPY skips the ORM's defaults (a row's version number, say): add them as bulk_create would.
+    defaults = [
+        field
+        for field in model._meta.concrete_fields
+        if field not in fields and not field.primary_key and field.has_default()
+    ]
+    if defaults:
+        fields += defaults
+        values = tuple(field.get_default() for field in defaults)
+        rows = (tuple(row) + values for row in rows)
     if connection.vendor != "postgresql":
         attnames = [field.attname for field in fields]
         objects = (model(**dict(zip(attnames, row, strict=True))) for row in rows)
