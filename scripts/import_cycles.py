@@ -3,8 +3,8 @@
     python scripts/import_cycles.py            # summary; exits 1 if any cycle is found
     python scripts/import_cycles.py --verbose  # also list every import made inside a function
 
-Reads ``stories/`` and ``newsroom/`` with ``ast`` (nothing is imported or run) and builds two
-graphs of first-party imports:
+Reads ``stories/``, ``caching/``, ``accounts/`` and ``newsroom/`` with ``ast`` (nothing is
+imported or run) and builds two graphs of first-party imports:
 
 * the *module-level* graph: imports executed when a module is loaded;
 * the *whole* graph: those plus imports written inside functions and methods, which Python
@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("stories", "newsroom")
+PACKAGES = ("stories", "caching", "accounts", "newsroom")
 SKIP_DIRS = {"migrations", "__pycache__"}
 MODELS = "stories.models"
 
