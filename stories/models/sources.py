@@ -2,6 +2,7 @@ import copy
 import uuid
 from pathlib import PurePath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
@@ -32,14 +33,13 @@ class SourceQuerySet(models.QuerySet):
         The document must be marked public and the source cited by name in a story
         readers can see; anything else is for the newsroom only.
         """
-        from .stories import Story
-
+        stories = apps.get_model("stories", "Story").objects.public()
         return (
             self.exclude(document="")
             .filter(
                 document_is_public=True,
                 citations__is_anonymous=False,
-                citations__story__in=Story.objects.public(),
+                citations__story__in=stories,
             )
             .distinct()
         )
