@@ -3,7 +3,7 @@
 Dependencies point one way, downwards::
 
     admin/, views, feeds, sitemaps, previews, templatetags/   (what people see and use)
-        -> workflow.py, revisions.py, tagging.py               (actions spanning several models)
+        -> workflow.py, access.py, revisions.py, tagging.py    (rules and actions across models)
         -> search/                                             (the reader's search index)
         -> models/                                             (this package)
         -> images.py, sanitize.py, encryption.py, addresses.py

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from stories.encryption import EncryptedTextField, Unreadable, decrypt, encrypt
 
+from .stories import PUBLISH_PERMISSION
 from .versions import Versioned
 
 
@@ -119,6 +120,12 @@ class Source(Versioned):
             for name in ("contact_details", "private_notes")
             if isinstance(getattr(self, name), Unreadable)
         ]
+
+    @staticmethod
+    def fields_for_editors_only(user) -> list[str]:
+        """The fields ``user`` may not set on any source: putting a document before readers
+        is a publishing decision."""
+        return [] if user.has_perm(PUBLISH_PERMISSION) else ["document_is_public"]
 
     def anonymous_citations(self) -> list["Citation"]:
         """The citations that rely on this source without naming it. The database cannot
