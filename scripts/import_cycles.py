@@ -2,9 +2,10 @@
 
     python scripts/import_cycles.py            # summary; exits 1 if any cycle is found
     python scripts/import_cycles.py --verbose  # also list every import made inside a function
+    python scripts/import_cycles.py --root ../other  # another checkout of the project
 
-Reads ``stories/`` and ``newsroom/`` with ``ast`` (nothing is imported or run) and builds two
-graphs of first-party imports:
+Reads ``stories/``, ``caching/``, ``accounts/`` and ``newsroom/`` with ``ast`` (nothing is
+imported or run) and builds two graphs of first-party imports:
 
 * the *module-level* graph: imports executed when a module is loaded;
 * the *whole* graph: those plus imports written inside functions and methods, which Python
@@ -23,24 +24,24 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("stories", "newsroom")
+PACKAGES = ("stories", "caching", "accounts", "newsroom")
 SKIP_DIRS = {"migrations", "__pycache__"}
 MODELS = "stories.models"
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def discover() -> dict[str, Path]:
+def discover(root: Path) -> dict[str, Path]:
     modules = {}
     for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            if SKIP_DIRS.isdisjoint(path.relative_to(ROOT).parts):
-                modules[module_name(path)] = path
+        for path in sorted((root / package).rglob("*.py")):
+            if SKIP_DIRS.isdisjoint(path.relative_to(root).parts):
+                modules[module_name(path, root)] = path
     return modules
 
 
@@ -127,9 +128,13 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list in-function imports")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="the project's folder (default: this one)"
+    )
     args = parser.parse_args(argv)
+    root = args.root.resolve()
 
-    modules = discover()
+    modules = discover(root)
     top_level = {name: set() for name in modules}
     whole = {name: set() for name in modules}
     in_function = []  # (module, line, targets)
@@ -182,7 +187,7 @@ def main(argv=None) -> int:
         for module, line, found in in_function:
             mark = "  (closes a cycle)" if (module, line, found) in closing else ""
             what = ", ".join(sorted(found)) or "third-party or standard library"
-            print(f"  {modules[module].relative_to(ROOT)}:{line} -> {what}{mark}")
+            print(f"  {modules[module].relative_to(root)}:{line} -> {what}{mark}")
     return 1 if module_cycles or whole_cycles else 0
 
 

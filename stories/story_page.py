@@ -19,7 +19,7 @@ def public_story_and_related(request, slug):
     Raises ``Http404``, or ``Moved`` for a slug the story used to have.
     """
     public = Story.objects.public()
-    related = Story.objects.filter(related_stories__slug=slug)  # related_to(), by slug
+    related = Story.objects.related_to(slug=slug)
     ids = public.filter(slug=slug).values("pk").union(related.values("pk"))
     stories = list(public.filter(pk__in=ids).select_related("section", "hero_image"))
     story = next((story for story in stories if story.slug == slug), None)

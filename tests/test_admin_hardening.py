@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stories import workflow
-from stories.admin.base import EDITOR_ONLY_FIELDS
+from stories.access import HIDDEN_FIELDS
 from stories.models import Correction, Person, Revision, Source, Story, Tag
 from stories.tagging import merge_tags
 from tests.helpers.accounts import make_user, story_post_data
@@ -31,8 +31,8 @@ def paths_to_editor_only_fields(model, prefix="", depth=0):
     """Every lookup path from ``model`` that ends on an editor-only field, a few relations deep."""
     for field in model._meta.get_fields():
         path = f"{prefix}{field.name}"
-        if (model, field.name) in EDITOR_ONLY_FIELDS:
-            yield path, EDITOR_ONLY_FIELDS[(model, field.name)]
+        if (model, field.name) in HIDDEN_FIELDS:
+            yield path, HIDDEN_FIELDS[(model, field.name)]
         elif field.related_model and depth < MAX_DEPTH:
             yield from paths_to_editor_only_fields(field.related_model, f"{path}__", depth + 1)
 

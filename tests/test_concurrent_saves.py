@@ -60,7 +60,7 @@ class SQLiteConcurrentSaveTests(SimpleTestCase):
     """The same on a SQLite file with the project's settings, in a process of its own.
 
     The SQLite test database lives in memory, where a second writer fails at once instead of
-    waiting: ``tests/sqlite_writers.py`` runs both editors against a real file.
+    waiting: ``tests/helpers/sqlite_writers.py`` runs both editors against a real file.
     """
 
     @classmethod
@@ -68,7 +68,12 @@ class SQLiteConcurrentSaveTests(SimpleTestCase):
         super().setUpClass()
         with tempfile.TemporaryDirectory() as folder:
             run = subprocess.run(
-                [sys.executable, "-m", "tests.sqlite_writers", str(Path(folder) / "db.sqlite3")],
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.helpers.sqlite_writers",
+                    str(Path(folder) / "db.sqlite3"),
+                ],
                 cwd=settings.BASE_DIR,
                 capture_output=True,
                 text=True,

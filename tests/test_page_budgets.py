@@ -1,5 +1,6 @@
-"""Query budgets of every reader page: an exact number per page, the same for 5 stories as
-for 50, and lists that never count, rank or aggregate the whole archive.
+"""Query budgets of every reader page: an exact number per page (lists, stories, standing
+pages, search, shared previews), the same for 5 stories as for 50, and lists that never
+count, rank or aggregate the whole archive.
 
 The budgets are what a page costs to build, with the page cache out of the way; a page
 served from the cache runs no query at all (tests/test_page_cache.py).
@@ -15,8 +16,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stories import sitemaps
-from stories.models import Correction
-from tests.helpers.factories import add_byline, make_person, make_public_story, make_section
+from stories.models import Correction, PreviewLink
+from tests.helpers.accounts import make_user
+from tests.helpers.factories import (
+    add_byline,
+    make_person,
+    make_public_story,
+    make_section,
+    make_story,
+)
 from tests.helpers.pictures import TemporaryMedia
 from tests.helpers.reader_data import make_image, rich_story, stories_in
 
@@ -45,6 +53,23 @@ LIST_PAGES = {
     "/news-sitemap.xml": 2,
 }
 STORY_PAGE = 6  # the story and its related stories, people, sources, corrections, tags, menu
+OTHER_PAGES = {
+    "/about/": 2,  # the standing page, the menu
+    "/robots.txt": 0,
+    "/.well-known/security.txt": 0,
+    "/search/": 2,  # no search yet: the menu, the form's sections
+}
+# A search asks the index of the database at hand, which each database builds its own way.
+SEARCH_PAGES = {
+    "sqlite": {"/search/?q=story": 6, "/search/?q=story&order=newest": 6, "/search/?q=zzqx": 7},
+    "postgresql": {
+        "/search/?q=story": 7,
+        "/search/?q=story&order=newest": 7,
+        "/search/?q=zzqx": 15,  # no result: suggestions from headlines, tags and names
+    },
+}
+# The link, the story page's queries, whether the story is public, its related stories.
+SHARED_PREVIEW = 9
 
 # What would read every public story: a count, a ranking, an aggregate over the archive.
 UNBOUNDED = re.compile(r"COUNT\(|ROW_NUMBER|OVER \(|DENSE_RANK", re.IGNORECASE)
@@ -100,6 +125,21 @@ class PageBudgetTests(TemporaryMedia, TestCase):
             story = rich_story(connections)
             with self.subTest(connections=connections):
                 assert len(self.queries(story.get_absolute_url())) == STORY_PAGE
+
+    def test_every_other_reader_page_runs_its_exact_number_of_queries(self):
+        for page, budget in OTHER_PAGES.items():
+            with self.subTest(page=page):
+                assert len(self.queries(page)) == budget
+
+    def test_search_pages_run_their_exact_number_of_queries(self):
+        for page, budget in SEARCH_PAGES[connection.vendor].items():
+            with self.subTest(page=page):
+                assert len(self.queries(page)) == budget
+
+    def test_a_shared_preview_runs_its_exact_number_of_queries(self):
+        draft = make_story(headline="Draft under review")
+        link = PreviewLink.objects.create(story=draft, created_by=make_user("editor"))
+        assert len(self.queries(link.get_absolute_url())) == SHARED_PREVIEW
 
     def test_pictures_placed_in_a_story_body_take_one_query_more_however_many(self):
         pictures = [make_image(alt_text=f"Picture {n}") for n in range(3)]

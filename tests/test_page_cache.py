@@ -240,7 +240,7 @@ class PageCacheTests(CachedPages, TestCase):
         assert "no-cache" in response["Cache-Control"]
 
     def test_a_response_that_sets_a_cookie_is_never_stored(self):
-        with override_settings(ROOT_URLCONF="tests.cookie_urls"):
+        with override_settings(ROOT_URLCONF="tests.helpers.cookie_urls"):
             for _ in range(2):
                 response = self.get("/sets-a-cookie/")
                 assert response.cookies

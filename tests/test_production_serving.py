@@ -15,8 +15,8 @@ from django.templatetags.static import static
 from django.test import TestCase
 
 from tests.helpers.factories import add_byline, make_person, make_public_story
+from tests.helpers.production import ProductionMode
 from tests.helpers.reader_data import make_image
-from tests.production import ProductionMode
 
 YEAR = "public, max-age=31536000, immutable"
 LINKED_FILE = re.compile(r'(?:href|src|content|srcset)="([^"]+)"|"(?:url|image)": "([^"]+)"')

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
 
-from tests.production import (
+from tests.helpers.production import (
     DOCUMENTED_PRODUCTION,
     HTTPS_SETTINGS,
     ROOT,

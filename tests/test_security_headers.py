@@ -13,13 +13,13 @@ from stories import files
 from tests.helpers.accounts import make_user
 from tests.helpers.documents import make_document_source
 from tests.helpers.factories import cite, make_public_story
-from tests.helpers.reader_data import make_image
-from tests.production import (
+from tests.helpers.production import (
     DOCUMENTED_PRODUCTION,
     HTTPS_SETTINGS,
     ProductionMode,
     production_settings,
 )
+from tests.helpers.reader_data import make_image
 
 HTTPS = {"X-Forwarded-Proto": "https"}
 SIX_MONTHS = 15_552_000

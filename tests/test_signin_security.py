@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import second_factor
 from tests.helpers.accounts import ROLES, make_user
 from tests.helpers.factories import make_public_story
-from tests.signin import COUNTING_HASHER, CountingHasher, add_authenticator, current_code
+from tests.helpers.signin import COUNTING_HASHER, CountingHasher, add_authenticator, current_code
 
 PASSWORD = "pw"
 LOGIN = "/admin/login/"

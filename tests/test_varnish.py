@@ -1,7 +1,7 @@
 """Varnish with the repository's VCL (deploy/varnish/newsroom.vcl) in front of the application:
 what it stores, what it never stores, and how the application's purges reach it.
 
-The pages come from ``tests.varnish_urls``, which answer with the headers the application
+The pages come from ``tests.helpers.varnish_urls``, which answer with the headers the application
 gives each kind of response and count how often the application was asked.
 """
 
@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 
 from caching import frontends
-from tests import varnish_urls
-from tests.varnish_urls import PUBLIC
+from tests.helpers import varnish_urls
+from tests.helpers.varnish_urls import PUBLIC
 
 # As in test_varnish_site.py: emptied after each test, then refilled with the migrated data.
 pytestmark = [
@@ -23,7 +23,7 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def site(settings):
-    settings.ROOT_URLCONF = "tests.varnish_urls"
+    settings.ROOT_URLCONF = "tests.helpers.varnish_urls"
     # These pages choose their own headers; the application's page cache would add its own.
     settings.PAGE_CACHE_ENABLED = False
     varnish_urls.reset()

@@ -18,20 +18,12 @@ from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 
 from newsroom.database import is_lock_timeout
-from stories import workflow
+from stories import access
 from stories.encryption import EncryptedTextField
-from stories.models import Image, Source, Story
+from stories.models import Image
 from stories.storage import storage_failure
 
 from .versions import record_editor
-
-# Fields some roles may neither see nor search, and the permission that unlocks each.
-EDITOR_ONLY_FIELDS = {
-    (Source, "contact_details"): "stories.view_source_contacts",
-    (Source, "private_notes"): "stories.view_source_contacts",
-    (Source, "has_contact_details"): "stories.view_source_contacts",
-    (Image, "usage_note"): workflow.PUBLISH_PERMISSION,
-}
 
 # Typed dates outside these years are mistakes; the databases cannot all store the far ones.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -60,15 +52,15 @@ def within_sensible_years(value):
         )
 
 
-def editor_only_field(model, lookup):
-    """The key in EDITOR_ONLY_FIELDS that a lookup path such as ``citations__source__private_notes``
-    reaches from ``model``, or None."""
+def hidden_field(model, lookup):
+    """The key in ``access.HIDDEN_FIELDS`` that a lookup path such as
+    ``citations__source__private_notes`` reaches from ``model``, or None."""
     for part in lookup.lstrip("^=@").split(LOOKUP_SEP):
         try:
             field = model._meta.get_field(part)
         except FieldDoesNotExist:
             return None
-        if (model, field.name) in EDITOR_ONLY_FIELDS:
+        if (model, field.name) in access.HIDDEN_FIELDS:
             return (model, field.name)
         if not field.related_model:
             return None
@@ -265,8 +257,8 @@ class NewsroomAdmin(CheckedIdsMixin, BoundedDatesMixin, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
 
     def may_see(self, request, lookup):
-        hidden = editor_only_field(self.model, lookup)
-        return hidden is None or request.user.has_perm(EDITOR_ONLY_FIELDS[hidden])
+        hidden = hidden_field(self.model, lookup)
+        return hidden is None or access.may_see_field(request.user, *hidden)
 
     def get_fieldsets(self, request, obj=None):
         # A field the user may not see is left out of the form, so that a forged POST can
@@ -340,27 +332,17 @@ class RecordAdminMixin:
 
 
 class LockedOncePublishedMixin:
-    """Something a published story shows changes only with an editor, like the story itself.
-
-    A published story goes to readers, now or at its publish time, so a reporter changing a
-    person, source or picture it shows would change what readers see without review.
-    """
-
-    def stories_showing(self, obj):
-        raise NotImplementedError
+    """Something a published story shows changes only with an editor, like the story itself
+    (``access.story_keeping_from``)."""
 
     def published_story_showing(self, request, obj):
-        if obj is None or obj.pk is None or workflow.can_publish(request.user):
+        if obj is None or obj.pk is None:
             return None
+        # Asked several times a request (change, delete, the message): once is enough.
         cache = request.__dict__.setdefault("_published_story_showing", {})
         key = (type(obj), obj.pk)
         if key not in cache:
-            cache[key] = (
-                self.stories_showing(obj)
-                .filter(status=Story.Status.PUBLISHED)
-                .order_by("-published_at")
-                .first()
-            )
+            cache[key] = access.story_keeping_from(request.user, obj)
         return cache[key]
 
     def has_change_permission(self, request, obj=None):

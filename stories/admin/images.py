@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from stories.forms import ImageForm
-from stories.models import Image, Story
+from stories.models import Image
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
 from .versions import VersionedAdminMixin
@@ -91,9 +91,6 @@ class ImageAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
             rows=[(image, thumbnail(image)) for image in page],
             callback=callback,
         )
-
-    def stories_showing(self, image):
-        return Story.objects.showing(image)
 
     @admin.display(description="picture")
     def preview(self, image):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from stories.models import Person, Story
+from stories.models import Person
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin
 from .images import thumbnail
@@ -19,9 +19,6 @@ class PersonAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
     @admin.display(description="photo")
     def photo_thumbnail(self, person):
         return thumbnail(person.photo)
-
-    def stories_showing(self, person):
-        return Story.objects.by_or_about(person)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -1,14 +1,12 @@
 from django.contrib import admin, messages
 from django.db import models
 
-from stories import workflow
+from stories import access
 from stories.forms import DocumentField
-from stories.models import Source, SourceAccess, Story
+from stories.models import Source, SourceAccess
 
 from .base import LockedOncePublishedMixin, NewsroomAdmin, RecordAdminMixin
 from .versions import VersionedAdminMixin
-
-CONTACTS_PERMISSION = "stories.view_source_contacts"
 
 
 @admin.register(Source)
@@ -31,13 +29,10 @@ class SourceAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
         # What no key opens is kept as it is stored, not overwritten with a blank.
         if obj is not None:
             readonly += obj.unreadable_fields
-        # Putting a document before readers is a publishing decision.
-        if not workflow.can_publish(request.user):
-            readonly.append("document_is_public")
-        return readonly
+        return [*readonly, *Source.fields_for_editors_only(request.user)]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.user.has_perm(CONTACTS_PERMISSION):
+        if obj is not None and access.may_see_contacts(request.user):
             SourceAccess.record(obj, request.user)
             if obj.unreadable_fields:
                 messages.error(
@@ -59,9 +54,6 @@ class SourceAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
         ]
         return deleted, counts, perms_needed, [*protected, *anonymous]
 
-    def stories_showing(self, source):
-        return Story.objects.filter(citations__source=source)
-
 
 @admin.register(SourceAccess)
 class SourceAccessAdmin(RecordAdminMixin, NewsroomAdmin):
@@ -75,4 +67,4 @@ class SourceAccessAdmin(RecordAdminMixin, NewsroomAdmin):
     fields = ["viewed_at", "user", "source", "shown"]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(CONTACTS_PERMISSION)
+        return access.may_see_contacts(request.user)

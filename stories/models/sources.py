@@ -2,6 +2,7 @@ import copy
 import uuid
 from pathlib import PurePath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from stories.encryption import EncryptedTextField, Unreadable, decrypt, encrypt
 
+from .stories import PUBLISH_PERMISSION
 from .versions import Versioned
 
 
@@ -32,14 +34,13 @@ class SourceQuerySet(models.QuerySet):
         The document must be marked public and the source cited by name in a story
         readers can see; anything else is for the newsroom only.
         """
-        from .stories import Story
-
+        stories = apps.get_model("stories", "Story").objects.public()
         return (
             self.exclude(document="")
             .filter(
                 document_is_public=True,
                 citations__is_anonymous=False,
-                citations__story__in=Story.objects.public(),
+                citations__story__in=stories,
             )
             .distinct()
         )
@@ -119,6 +120,12 @@ class Source(Versioned):
             for name in ("contact_details", "private_notes")
             if isinstance(getattr(self, name), Unreadable)
         ]
+
+    @staticmethod
+    def fields_for_editors_only(user) -> list[str]:
+        """The fields ``user`` may not set on any source: putting a document before readers
+        is a publishing decision."""
+        return [] if user.has_perm(PUBLISH_PERMISSION) else ["document_is_public"]
 
     def anonymous_citations(self) -> list["Citation"]:
         """The citations that rely on this source without naming it. The database cannot

@@ -64,8 +64,14 @@ class StoryQuerySet(models.QuerySet):
             kinds = [Story.objects.filter(pk__in=kind.values("pk")[:newest]) for kind in kinds]
         return self.filter(pk__in=kinds[0].values("pk").union(kinds[1].values("pk")))
 
-    def related_to(self, story):
-        """Stories an editor linked to ``story`` as related, in either direction."""
+    def related_to(self, story=None, *, slug=None):
+        """Stories an editor linked to ``story`` as related, in either direction.
+
+        ``slug`` names the story instead, so that a page can ask for it and its related
+        stories in one query.
+        """
+        if slug is not None:
+            return self.filter(related_stories__slug=slug)
         return self.filter(related_stories=story)
 
     def illustrated_with(self, image):

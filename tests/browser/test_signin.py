@@ -146,7 +146,7 @@ def test_editor_enrols_an_authenticator_and_a_passkey_then_signs_in_with_each(
 def current_code_of(username):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tests.signin import current_code
+    from tests.helpers.signin import current_code
 
     return current_code(TOTPDevice.objects.get(user__username=username, confirmed=True))
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 VCL = PROJECT / "deploy" / "varnish" / "newsroom.vcl"
 VARNISHD = Path(os.environ.get("VARNISHD", "/usr/sbin/varnishd"))
 VARNISHADM = Path(os.environ.get("VARNISHADM", "/usr/bin/varnishadm"))

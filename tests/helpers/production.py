@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "s" * 50,

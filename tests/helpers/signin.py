@@ -43,7 +43,7 @@ class CountingHasher(MD5PasswordHasher):
         return super().encode(password, salt)
 
 
-COUNTING_HASHER = ["tests.signin.CountingHasher"]
+COUNTING_HASHER = ["tests.helpers.signin.CountingHasher"]
 
 
 def add_authenticator(user) -> TOTPDevice:

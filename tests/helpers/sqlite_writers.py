@@ -4,7 +4,7 @@ Django's test database for SQLite lives in memory, where connections share one c
 second writer fails at once instead of waiting; so ``tests/test_concurrent_saves.py`` runs
 this in a process of its own, against a fresh file with the project's settings::
 
-    python -m tests.sqlite_writers /tmp/newsroom.sqlite3
+    python -m tests.helpers.sqlite_writers /tmp/newsroom.sqlite3
 
 It prints, as JSON, what each editor got back in two scenarios: ``race``, both saving at
 the same moment; ``held``, one saving while another program holds the write lock for
