@@ -8,7 +8,7 @@ stories come in one more prepared query, as ``for_listing()`` would prefetch the
 
 from collections import defaultdict
 
-from .models import Byline, Person, Section, Story, Tag
+from .models import Byline, Correction, Person, Section, Story, Tag
 from .models.stories import LISTED_BYLINE_FIELDS, LISTED_FIELDS
 from .prepared import Prepared
 
@@ -84,3 +84,32 @@ tag_by_slug = Prepared(lambda now, slug: Tag.objects.public(now).filter(slug=slu
 person_by_slug = Prepared(
     lambda now, slug: Person.objects.public(now).select_related("photo").filter(slug=slug)
 )
+
+
+# The days (of a month) or months (of a year) that hold public stories, for an archive's index.
+periods_between = Prepared(
+    lambda now, start, end, kind: Story.objects.public(now)
+    .filter(published_at__gte=start, published_at__lt=end)
+    .datetimes("published_at", kind),
+    shape=("kind",),
+)
+
+# Each correction with what its entry names of its story: headline, address and section.
+_corrections = Prepared(
+    lambda now, offset, limit: Correction.objects.public(now)
+    .select_related("story__section")
+    .only(
+        "kind",
+        "text",
+        "published_at",
+        "story__headline",
+        "story__slug",
+        "story__published_at",
+        "story__section__name",
+    )[offset : offset + limit],
+    shape=("offset", "limit"),
+)
+
+
+def corrections(now):
+    return lambda offset, limit: _corrections(now=now, offset=offset, limit=limit)

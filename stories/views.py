@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 import caching
 
 from . import listing, story_page, structured_data
-from .models import Correction, Page, Person, Section, Story, Tag
+from .models import Page, Person, Section, Story, Tag
 from .models.stories import LISTED_FIELDS
 from .pagination import PAGE_SIZE, paginate
 from .prepared import Prepared
@@ -167,13 +167,14 @@ def person_detail(request, slug):
 def archive(request, year, month=None, day=None):
     first, start, end = archive_span(year, month, day)
     caching.label(request, archive_key(year, month, day))
-    page = paginate(request, listing.of_day_span(now=timezone.now(), start=start, end=end))
+    now = timezone.now()
+    page = paginate(request, listing.of_day_span(now=now, start=start, end=end))
     if not page:
         raise Http404("Nothing was published on that date.")
     periods = []
     if not day:
-        stories = Story.objects.public().filter(published_at__gte=start, published_at__lt=end)
-        periods = stories.datetimes("published_at", "day" if month else "month")
+        kind = "day" if month else "month"
+        periods = listing.periods_between(now=now, start=start, end=end, kind=kind)
     period_format = "F j, Y" if day else "F Y" if month else "Y"
     context = {
         "page": page,
@@ -189,8 +190,8 @@ def archive(request, year, month=None, day=None):
 @require_safe
 def corrections(request):
     caching.label(request, CORRECTIONS)
-    corrections = Correction.objects.public().select_related("story__section")
-    return render(request, "stories/corrections.html", {"page": paginate(request, corrections)})
+    page = paginate(request, listing.corrections(now=timezone.now()))
+    return render(request, "stories/corrections.html", {"page": page})
 
 
 @require_safe
