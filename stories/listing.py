@@ -88,25 +88,29 @@ person_by_slug = Prepared(
 
 # The days (of a month) or months (of a year) that hold public stories, for an archive's index.
 periods_between = Prepared(
-    lambda now, start, end, kind: Story.objects.public(now)
-    .filter(published_at__gte=start, published_at__lt=end)
-    .datetimes("published_at", kind),
+    lambda now, start, end, kind: (
+        Story.objects.public(now)
+        .filter(published_at__gte=start, published_at__lt=end)
+        .datetimes("published_at", kind)
+    ),
     shape=("kind",),
 )
 
 # Each correction with what its entry names of its story: headline, address and section.
 _corrections = Prepared(
-    lambda now, offset, limit: Correction.objects.public(now)
-    .select_related("story__section")
-    .only(
-        "kind",
-        "text",
-        "published_at",
-        "story__headline",
-        "story__slug",
-        "story__published_at",
-        "story__section__name",
-    )[offset : offset + limit],
+    lambda now, offset, limit: (
+        Correction.objects.public(now)
+        .select_related("story__section")
+        .only(
+            "kind",
+            "text",
+            "published_at",
+            "story__headline",
+            "story__slug",
+            "story__published_at",
+            "story__section__name",
+        )[offset : offset + limit]
+    ),
     shape=("offset", "limit"),
 )
 

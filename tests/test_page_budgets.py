@@ -44,7 +44,7 @@ LIST_PAGES = {
     "/sitemap-people.xml": 3,
     "/news-sitemap.xml": 2,
 }
-STORY_PAGE = 6  # the story and its related stories, people, sources, corrections, tags, menu
+STORY_PAGE = 5  # the story with its related stories and tags; people, sources, corrections, menu
 
 # What would read every public story: a count, a ranking, an aggregate over the archive.
 UNBOUNDED = re.compile(r"COUNT\(|ROW_NUMBER|OVER \(|DENSE_RANK", re.IGNORECASE)

@@ -8,8 +8,8 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test import TestCase
 from django.utils import timezone
 
-from stories import listing
-from stories.models import Story
+from stories import listing, story_page
+from stories.models import Story, Tag
 from stories.prepared import Prepared
 from tests.helpers.factories import add_byline, make_public_story, make_section, make_story
 
@@ -138,3 +138,20 @@ class ListingTests(TestCase):
             page = rows(5, 5)
             [byline.person.name for story in page for byline in story.byline_list]
         assert page == self.stories[::-1][5:10]
+
+
+class StoryPageTagTests(TestCase):
+    """The story page reads a story's tags with the story; they come as ``Tag`` orders them."""
+
+    def test_tags_read_with_the_story_are_the_tags_in_their_order(self):
+        story = make_public_story(slug="tagged")
+        story.tags.add("beta", "Alpha", "Ägypten", "zeta", "Zulu", 'a&b "quoted" <tag>')
+        [loaded] = story_page.story_and_related(slug="tagged", now=timezone.now())
+        expected = list(Tag.objects.filter(tagged_stories__content_object=story))
+        read = story_page.tags_read_with(loaded)
+        assert [(t.pk, t.name, t.slug) for t in read] == [(t.pk, t.name, t.slug) for t in expected]
+
+    def test_a_story_without_tags_has_none(self):
+        make_public_story(slug="untagged")
+        [loaded] = story_page.story_and_related(slug="untagged", now=timezone.now())
+        assert story_page.tags_read_with(loaded) == []
