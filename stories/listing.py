@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from .models import Byline, Correction, Person, Section, Story, Tag
 from .models.stories import LISTED_BYLINE_FIELDS, LISTED_FIELDS
-from .prepared import Prepared
+from .prepared import Prepared, padded
 
 _bylines = Prepared(
     lambda stories: (
@@ -25,11 +25,8 @@ def with_bylines(stories):
     """``stories`` with the bylines of each as ``byline_list``, in order: one query."""
     if not stories:
         return stories
-    ids = [story.pk for story in stories]
-    # A page holds up to 21 stories: padded to a power of two, the query keeps a few shapes.
-    size = max(8, 1 << (len(ids) - 1).bit_length())
     by_story = defaultdict(list)
-    for byline in _bylines(stories=ids + ids[-1:] * (size - len(ids))):
+    for byline in _bylines(stories=padded([story.pk for story in stories], least=8)):
         by_story[byline.story_id].append(byline)
     for story in stories:
         story.byline_list = by_story[story.pk]

@@ -149,6 +149,15 @@ class Prepared:
         return _Compiled(queryset, sql, params, slots, compiler)
 
 
+def padded(values, least=4):
+    """``values`` with its last member repeated up to a power of two (at least ``least``):
+    bound to ``pk__in``, a list of any length then compiles to one of a few shapes."""
+    if not values:
+        return values
+    size = max(least, 1 << (len(values) - 1).bit_length())
+    return values + values[-1:] * (size - len(values))
+
+
 def _kind(name, value, shape):
     """What of a value decides the SQL: its type, its length, or (for ``shape``) itself."""
     if name in shape:
