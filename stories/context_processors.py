@@ -1,9 +1,13 @@
 from django.conf import settings
+from django.utils import timezone
 
 import caching
 
 from .models import Section
+from .prepared import Prepared
 from .purging import NAVIGATION
+
+navigation = Prepared(lambda now: Section.objects.public(now).only("name", "slug"))
 
 
 def site(request):
@@ -11,5 +15,5 @@ def site(request):
     return {
         "newsroom_name": settings.NEWSROOM_NAME,
         "newsroom_tagline": settings.NEWSROOM_TAGLINE,
-        "nav_sections": Section.objects.public().only("name", "slug"),
+        "nav_sections": navigation.queryset(now=timezone.now()),
     }

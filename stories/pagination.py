@@ -53,16 +53,17 @@ def page_number(value) -> int:
 def paginate(request, queryset, per_page=PAGE_SIZE) -> ListPage:
     """The page of ``queryset`` that ``?page=`` asks for, in one query.
 
-    ``queryset`` may also be a function given how many of the list's first rows the page
-    needs, for a query that can then read no more than those.
+    ``queryset`` may also be a function of an offset and a number of rows, giving those rows
+    of the list (``stories.listing``).
     """
     number = page_number(request.GET.get("page"))
     if number > MAX_PAGE:
         raise Http404("There is no such page.")
     offset = (number - 1) * per_page
     if callable(queryset):
-        queryset = queryset(offset + per_page + 1)
-    rows = list(queryset[offset : offset + per_page + 1])
+        rows = list(queryset(offset, per_page + 1))
+    else:
+        rows = list(queryset[offset : offset + per_page + 1])
     if not rows and number > 1:
         raise Http404("There is no such page.")
     return ListPage(rows[:per_page], number, has_next=len(rows) > per_page)

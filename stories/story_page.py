@@ -1,53 +1,63 @@
 """What a story page shows, loaded with one query per kind of thing on it.
 
-The story and the stories related to it come in one query, the people (its bylines and the
-people in the story) in another, then its sources, corrections and tags: five queries however
-much the story holds, and one more when its body places pictures from the library. The lists
-are loaded onto the story as ``byline_list``, ``people_list``, ``citation_list``,
-``correction_list`` and ``tag_list``, which the template and the structured data read.
+The story, its tags and the stories related to it come in one query, the people (its
+bylines and the people in the story) in another, then its sources and its corrections: four
+queries however much the story holds, and one more when its body places pictures from the
+library. The lists are loaded onto the story as ``byline_list``, ``people_list``,
+``citation_list``, ``correction_list`` and ``tag_list``, which the template and the
+structured data read. Each query is compiled once per process (``stories.prepared``).
 """
 
-from django.db.models import CharField, F, IntegerField, Value
+import json
 
-from .models import Byline, Citation, Correction, Person, Story, Tag
+from django.db import connection
+from django.db.models import CharField, F, IntegerField, OuterRef, Subquery, TextField, Value
+from django.db.models.aggregates import StringAgg
+from django.db.models.functions import Cast, JSONObject
+from django.utils import timezone
+
+from .models import Byline, Citation, Correction, Person, Story, Tag, TaggedStory
+from .prepared import Prepared
 from .shortcuts import get_object_or_moved
 
 
-def public_story_and_related(request, slug):
-    """The public story with ``slug`` and the public stories related to it, newest first.
-
-    Raises ``Http404``, or ``Moved`` for a slug the story used to have.
-    """
-    public = Story.objects.public()
+def _story_and_related(slug, now):
+    public = Story.objects.public(now)
     related = Story.objects.related_to(slug=slug)
     ids = public.filter(slug=slug).values("pk").union(related.values("pk"))
-    stories = list(public.filter(pk__in=ids).select_related("section", "hero_image"))
-    story = next((story for story in stories if story.slug == slug), None)
-    if story is None:
-        story = get_object_or_moved(request, public, slug)
-    return complete(story), [other for other in stories if other != story]
+    stories = public.filter(pk__in=ids).select_related("section", "hero_image")
+    return stories.annotate(tag_data=Subquery(_tags_as_json()))
 
 
-def complete(story):
-    """Load onto ``story`` everything its page shows besides related stories."""
-    story.byline_list, story.people_list = credits(story)
-    # None of a source's editor-only fields, nor who is behind an anonymous citation.
-    citations = Citation.objects.filter(story=story).select_related("source")
-    story.citation_list = list(
-        citations.defer(
-            "sealed_source",
-            "source__contact_details",
-            "source__private_notes",
-            "source__has_contact_details",
+def _tags_as_json():
+    """A story's tags as the text of a JSON list: read with the story, not in a query of their
+    own. In the order of ``Tag.Meta.ordering`` where the database can order an aggregate;
+    SQLite cannot, and ``tags_read_with`` sorts them as SQLite would."""
+    ordered = connection.features.supports_aggregate_order_by_clause
+    return (
+        TaggedStory.objects.filter(content_object=OuterRef("pk"))
+        .order_by()
+        .values("content_object")
+        .annotate(
+            tags=StringAgg(
+                Cast(JSONObject(id="tag_id", name="tag__name", slug="tag__slug"), TextField()),
+                delimiter=Value(","),
+                order_by=("tag__name", "tag_id") if ordered else None,
+            )
         )
+        .values("tags")
     )
-    story.correction_list = list(Correction.objects.filter(story=story))
-    story.tag_list = list(Tag.objects.filter(tagged_stories__content_object=story))
-    return story
 
 
-def credits(story):
-    """The story's bylines, in order, and the people in the story, by name: one query."""
+def tags_read_with(story):
+    """The tags of a story loaded by ``story_and_related``, in order, as Tag instances."""
+    tags = json.loads(f"[{story.tag_data or ''}]")
+    if not connection.features.supports_aggregate_order_by_clause:
+        tags.sort(key=lambda fields: (fields["name"], fields["id"]))
+    return [Tag(**fields) for fields in tags]
+
+
+def _credits(story):
     people = Person.objects.select_related("photo").order_by()
     credited = people.filter(bylines__story=story).annotate(
         role=F("bylines__role"), position=F("bylines__position")
@@ -56,8 +66,59 @@ def credits(story):
         role=Value(None, output_field=CharField()),
         position=Value(None, output_field=IntegerField()),
     )
+    return credited.union(in_story, all=True)
+
+
+def _citations(story):
+    # None of a source's editor-only fields, nor who is behind an anonymous citation.
+    return (
+        Citation.objects.filter(story=story)
+        .select_related("source")
+        .defer(
+            "sealed_source",
+            "source__contact_details",
+            "source__private_notes",
+            "source__has_contact_details",
+        )
+    )
+
+
+# What every story page asks, compiled once (stories.prepared).
+story_and_related = Prepared(_story_and_related)
+credited_people = Prepared(_credits)
+citations_of = Prepared(_citations)
+corrections_of = Prepared(lambda story: Correction.objects.filter(story=story))
+tags_of = Prepared(lambda story: Tag.objects.filter(tagged_stories__content_object=story))
+
+
+def public_story_and_related(request, slug):
+    """The public story with ``slug`` and the public stories related to it, newest first.
+
+    Raises ``Http404``, or ``Moved`` for a slug the story used to have.
+    """
+    stories = story_and_related(slug=slug, now=timezone.now())
+    story = next((story for story in stories if story.slug == slug), None)
+    if story is None:
+        story = get_object_or_moved(request, Story.objects.public(), slug)
+    return complete(story), [other for other in stories if other != story]
+
+
+def complete(story):
+    """Load onto ``story`` everything its page shows besides related stories."""
+    story.byline_list, story.people_list = credits(story)
+    story.citation_list = citations_of(story=story.pk)
+    story.correction_list = corrections_of(story=story.pk)
+    if hasattr(story, "tag_data"):
+        story.tag_list = tags_read_with(story)
+    else:
+        story.tag_list = tags_of(story=story.pk)
+    return story
+
+
+def credits(story):
+    """The story's bylines, in order, and the people in the story, by name: one query."""
     bylines, mentioned = [], []
-    for person in credited.union(in_story, all=True):
+    for person in credited_people(story=story.pk):
         if person.role is None:
             mentioned.append(person)
         else:

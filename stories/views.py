@@ -19,10 +19,11 @@ from django.views.decorators.http import require_safe
 
 import caching
 
-from . import story_page, structured_data
-from .models import Correction, Page, Person, Section, Story, Tag
+from . import listing, story_page, structured_data
+from .models import Page, Person, Section, Story, Tag
 from .models.stories import LISTED_FIELDS
 from .pagination import PAGE_SIZE, paginate
+from .prepared import Prepared
 from .purging import ALL_STORIES, CORRECTIONS, archive_key, list_key
 from .search import MAX_RESULTS, results_page
 from .search.forms import SearchForm
@@ -58,36 +59,51 @@ def archive_span(year, month=None, day=None):
     return first, *span
 
 
-def stories_by_section():
-    """The newest few public stories of every section, in one query, grouped by section.
-
-    Each story is found by an index probe per section and rank (the section's newest,
-    its second newest...), so the cost does not grow with the archive.
-    """
-    newest = Story.objects.public().filter(section=OuterRef("pk")).order_by(*Story._meta.ordering)
-    newest = newest.values("pk")
+def _newest_of_each_section(now):
+    newest = Story.objects.public(now).filter(section=OuterRef("pk"))
+    newest = newest.order_by(*Story._meta.ordering).values("pk")
     picks = [
         Section.objects.annotate(pick=Subquery(newest[rank : rank + 1])).values("pick")
         for rank in range(STORIES_PER_SECTION)
     ]
-    stories = (
-        Story.objects.public()
+    return (
+        Story.objects.public(now)
         .filter(pk__in=picks[0].union(*picks[1:], all=True))
         .select_related("section")
         .only(*LISTED_FIELDS, "section__name", "section__slug")
         .order_by("section__position", "section__name", *Story._meta.ordering)
     )
+
+
+newest_of_each_section = Prepared(_newest_of_each_section)
+
+
+def stories_by_section(now):
+    """The newest few public stories of every section, in one query, grouped by section.
+
+    Each story is found by an index probe per section and rank (the section's newest,
+    its second newest...), so the cost does not grow with the archive.
+    """
+    stories = newest_of_each_section(now=now)
     return [(section, list(group)) for section, group in groupby(stories, attrgetter("section"))]
+
+
+def public_by_slug(request, prepared, model, slug, now):
+    """What ``prepared`` finds by ``slug`` at ``now``, or ``Moved``/404 as
+    ``get_object_or_moved`` answers for a slug it does not find."""
+    found = prepared(slug=slug, now=now)
+    return found[0] if found else get_object_or_moved(request, model.objects.public(now), slug)
 
 
 @require_safe
 def home(request):
     caching.label(request, ALL_STORIES)
-    page = paginate(request, Story.objects.public().for_listing().select_related("hero_image"))
+    now = timezone.now()
+    page = paginate(request, listing.front(now=now))
     stories = list(page)
     context = {"page": page, "stories": stories, "sections": []}
     if page.number == 1:
-        context["sections"] = stories_by_section()
+        context["sections"] = stories_by_section(now)
     return render(request, "stories/home.html", context)
 
 
@@ -108,18 +124,20 @@ def story_detail(request, year, month, day, slug):
 
 @require_safe
 def section_detail(request, slug):
-    section = get_object_or_moved(request, Section.objects.public(), slug)
+    now = timezone.now()
+    section = public_by_slug(request, listing.section_by_slug, Section, slug, now)
     caching.label(request, list_key(section))
-    stories = Story.objects.public().for_listing().filter(section=section)
+    stories = listing.of_section(now=now, section=section.pk)
     context = {"section": section, "page": paginate(request, stories)}
     return render(request, "stories/section_detail.html", context)
 
 
 @require_safe
 def tag_detail(request, slug):
-    tag = get_object_or_moved(request, Tag.objects.public(), slug)
+    now = timezone.now()
+    tag = public_by_slug(request, listing.tag_by_slug, Tag, slug, now)
     caching.label(request, list_key(tag))
-    stories = Story.objects.public().for_listing().filter(tags=tag)
+    stories = listing.of_tag(now=now, tag=tag.pk)
     return render(
         request, "stories/tag_detail.html", {"tag": tag, "page": paginate(request, stories)}
     )
@@ -127,16 +145,14 @@ def tag_detail(request, slug):
 
 @require_safe
 def person_detail(request, slug):
-    person = get_object_or_moved(request, Person.objects.public().select_related("photo"), slug)
+    now = timezone.now()
+    person = public_by_slug(request, listing.person_by_slug, Person, slug, now)
     caching.label(request, list_key(person))
-
-    def stories(newest):
-        return Story.objects.public().by_or_about(person, newest).for_listing()
 
     def is_by(story):
         return any(byline.person_id == person.pk for byline in story.byline_list)
 
-    page = paginate(request, stories)
+    page = paginate(request, listing.of_person(now=now, person=person.pk))
     context = {
         "person": person,
         "page": page,
@@ -151,13 +167,14 @@ def person_detail(request, slug):
 def archive(request, year, month=None, day=None):
     first, start, end = archive_span(year, month, day)
     caching.label(request, archive_key(year, month, day))
-    stories = Story.objects.public().filter(published_at__gte=start, published_at__lt=end)
-    page = paginate(request, stories.for_listing())
+    now = timezone.now()
+    page = paginate(request, listing.of_day_span(now=now, start=start, end=end))
     if not page:
         raise Http404("Nothing was published on that date.")
     periods = []
     if not day:
-        periods = stories.datetimes("published_at", "day" if month else "month")
+        kind = "day" if month else "month"
+        periods = listing.periods_between(now=now, start=start, end=end, kind=kind)
     period_format = "F j, Y" if day else "F Y" if month else "Y"
     context = {
         "page": page,
@@ -173,8 +190,8 @@ def archive(request, year, month=None, day=None):
 @require_safe
 def corrections(request):
     caching.label(request, CORRECTIONS)
-    corrections = Correction.objects.public().select_related("story__section")
-    return render(request, "stories/corrections.html", {"page": paginate(request, corrections)})
+    page = paginate(request, listing.corrections(now=timezone.now()))
+    return render(request, "stories/corrections.html", {"page": page})
 
 
 @require_safe

@@ -40,8 +40,11 @@ from tests.helpers.factories import (
 from tests.helpers.reader_data import make_image
 
 # A Redis database of its own for each parallel test worker: clearing the cache flushes it.
+# They are numbered from TEST_REDIS_DB (9 unless set), so two checkouts' suites can run at once;
+# TEST_REDIS_URL names one server and database for a run without workers.
 _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{9 + _worker % 7}")
+_database = (int(os.environ.get("TEST_REDIS_DB", "9")) + _worker) % 16
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{_database}")
 
 
 def redis_available():

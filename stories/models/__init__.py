@@ -6,9 +6,9 @@ Dependencies point one way, downwards::
         -> workflow.py, access.py, revisions.py, tagging.py    (rules and actions across models)
         -> search/                                             (the reader's search index)
         -> models/                                             (this package)
-        -> images.py, sanitize.py, encryption.py, addresses.py
-                                      (leaf helpers: Pillow, nh3, Fernet, reverse(); they
-                                       import nothing of the project)
+        -> images.py, sanitize.py, encryption.py, addresses.py, prepared.py
+                                      (leaf helpers: Pillow, nh3, Fernet, reverse(), compiled
+                                       queries; they import nothing of the project)
 
 Models import nothing above them: no templates, no search, no admin, no workflow module.
 What a model needs to know about stored content lives here (an inline picture in a body is

@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from stories import images
+from stories.prepared import Prepared, padded
 from stories.sanitize import library_file
 
 from .versions import Versioned
@@ -73,7 +74,7 @@ class ImageQuerySet(models.QuerySet):
         names = {ref.file_name for ref in refs if ref.image_id is None and ref.file_name}
         if not (ids or names):
             return {}, {}
-        found = list(self.filter(models.Q(pk__in=ids) | models.Q(file__in=names)))
+        found = _referenced(ids=padded(sorted(ids)), names=padded(sorted(names)))
         return {image.pk: image for image in found}, {image.file.name: image for image in found}
 
     def placed_in(self, body: str) -> list["Image"]:
@@ -82,6 +83,11 @@ class ImageQuerySet(models.QuerySet):
         by_id, by_file = self.referenced(refs)
         found = (ref.find(by_id, by_file) for ref in refs)
         return list({image.pk: image for image in found if image is not None}.values())
+
+
+_referenced = Prepared(
+    lambda ids, names: Image.objects.filter(models.Q(pk__in=ids) | models.Q(file__in=names))
+)
 
 
 class Image(Versioned):

@@ -9,14 +9,14 @@ from .versions import Versioned
 
 
 class PersonQuerySet(models.QuerySet):
-    def public(self):
+    def public(self, at=None):
         """People readers may see: staff, and anyone in a byline or in a public story.
 
         Someone known to the newsroom only from unpublished work is not announced.
         """
         # Asked per person, not by listing every public story's people; people in the news
         # are most often in a story, so that is asked before their bylines.
-        stories = apps.get_model("stories", "Story").objects.public()
+        stories = apps.get_model("stories", "Story").objects.public(at)
         return self.filter(
             models.Q(is_staff_member=True)
             | models.Exists(stories.filter(people=models.OuterRef("pk")))

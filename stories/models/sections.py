@@ -8,13 +8,13 @@ from .versions import Versioned
 
 
 class SectionQuerySet(models.QuerySet):
-    def public(self):
+    def public(self, at=None):
         """Sections readers may see: those holding at least one public story.
 
         A section that holds only unpublished work is not named anywhere, not even in the
         navigation: it appears once its first story goes public.
         """
-        stories = apps.get_model("stories", "Story").objects.public()
+        stories = apps.get_model("stories", "Story").objects.public(at)
         return self.filter(models.Exists(stories.filter(section=models.OuterRef("pk"))))
 
 

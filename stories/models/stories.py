@@ -313,9 +313,9 @@ class Byline(models.Model):
 
 
 class CorrectionQuerySet(models.QuerySet):
-    def public(self):
+    def public(self, at=None):
         """Corrections readers may see: those on public stories."""
-        return self.filter(story__in=Story.objects.public())
+        return self.filter(story__in=Story.objects.public(at))
 
 
 class Correction(Versioned):

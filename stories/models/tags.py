@@ -44,11 +44,13 @@ def check_story_tag_names(names):
 
 
 class TagQuerySet(models.QuerySet):
-    def public(self):
+    def public(self, at=None):
         """Tags of at least one public story; a tag used only on unpublished work stays unseen."""
         Story = apps.get_model("stories", "Story")
         # Asked per tag (one index probe each), not by listing every public story's tags.
-        return self.filter(Exists(Story.objects.public().filter(tagged_items__tag=OuterRef("pk"))))
+        return self.filter(
+            Exists(Story.objects.public(at).filter(tagged_items__tag=OuterRef("pk")))
+        )
 
     def with_usage(self):
         """Annotate how many public and unpublished stories carry each tag, and when it was last used.

@@ -1,0 +1,116 @@
+"""The queries of the reader lists — the front, sections, tags, people, date archives —
+each compiled once per process (``stories.prepared``).
+
+A list is an ordinary QuerySet of ``Story.objects.public(now)``, narrowed by what the page
+is about, loading what a story card shows (``LISTED_FIELDS``); the bylines of a page's
+stories come in one more prepared query, as ``for_listing()`` would prefetch them.
+"""
+
+from collections import defaultdict
+
+from .models import Byline, Correction, Person, Section, Story, Tag
+from .models.stories import LISTED_BYLINE_FIELDS, LISTED_FIELDS
+from .prepared import Prepared, padded
+
+_bylines = Prepared(
+    lambda stories: (
+        Byline.objects.select_related("person")
+        .only(*LISTED_BYLINE_FIELDS)
+        .filter(story__in=stories)
+    )
+)
+
+
+def with_bylines(stories):
+    """``stories`` with the bylines of each as ``byline_list``, in order: one query."""
+    if not stories:
+        return stories
+    by_story = defaultdict(list)
+    for byline in _bylines(stories=padded([story.pk for story in stories], least=8)):
+        by_story[byline.story_id].append(byline)
+    for story in stories:
+        story.byline_list = by_story[story.pk]
+    return stories
+
+
+class StoryList:
+    """The stories of ``build(now, **values)``, a page at a time, with their bylines."""
+
+    def __init__(self, build, *, fields=()):
+        self.rows = Prepared(
+            lambda offset, limit, **values: build(**values).only(*LISTED_FIELDS, *fields)[
+                offset : offset + limit
+            ],
+            shape=("offset", "limit"),
+        )
+
+    def __call__(self, **values):
+        """A function of ``(offset, limit)`` giving those rows, for ``pagination.paginate``."""
+        return lambda offset, limit: with_bylines(self.rows(offset=offset, limit=limit, **values))
+
+
+front = StoryList(lambda now: Story.objects.public(now).select_related("hero_image"))
+of_section = StoryList(lambda now, section: Story.objects.public(now).filter(section=section))
+of_tag = StoryList(lambda now, tag: Story.objects.public(now).filter(tags=tag))
+of_day_span = StoryList(
+    lambda now, start, end: Story.objects.public(now).filter(
+        published_at__gte=start, published_at__lt=end
+    )
+)
+
+# The page-sized kinds of ``by_or_about`` read no more stories than the page needs.
+_by_or_about = Prepared(
+    lambda now, person, offset, limit: (
+        Story.objects.public(now)
+        .by_or_about(person, offset + limit)
+        .only(*LISTED_FIELDS)[offset : offset + limit]
+    ),
+    shape=("offset", "limit"),
+)
+
+
+def of_person(now, person):
+    return lambda offset, limit: with_bylines(
+        _by_or_about(now=now, person=person, offset=offset, limit=limit)
+    )
+
+
+# The thing a list page is about, found by slug among what readers may see.
+section_by_slug = Prepared(lambda now, slug: Section.objects.public(now).filter(slug=slug))
+tag_by_slug = Prepared(lambda now, slug: Tag.objects.public(now).filter(slug=slug))
+person_by_slug = Prepared(
+    lambda now, slug: Person.objects.public(now).select_related("photo").filter(slug=slug)
+)
+
+
+# The days (of a month) or months (of a year) that hold public stories, for an archive's index.
+periods_between = Prepared(
+    lambda now, start, end, kind: (
+        Story.objects.public(now)
+        .filter(published_at__gte=start, published_at__lt=end)
+        .datetimes("published_at", kind)
+    ),
+    shape=("kind",),
+)
+
+# Each correction with what its entry names of its story: headline, address and section.
+_corrections = Prepared(
+    lambda now, offset, limit: (
+        Correction.objects.public(now)
+        .select_related("story__section")
+        .only(
+            "kind",
+            "text",
+            "published_at",
+            "story__headline",
+            "story__slug",
+            "story__published_at",
+            "story__section__name",
+        )[offset : offset + limit]
+    ),
+    shape=("offset", "limit"),
+)
+
+
+def corrections(now):
+    return lambda offset, limit: _corrections(now=now, offset=offset, limit=limit)
