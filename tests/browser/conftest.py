@@ -18,6 +18,7 @@ from django.utils import timezone
 from stories.models import Page, Person, PreviewLink, Section, Story, Tag
 from tests.helpers.browser import DRAFT_STORY, MAIN_STORY, NOT_FOUND, OutboundGuard, PolicyGuard
 from tests.helpers.demo import load_demo
+from tests.helpers.tools import require_tool
 from tests.helpers.validator import Validator
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -34,15 +35,6 @@ CHROMIUM_ARGS = [
 PROJECT = Path(__file__).resolve().parents[2]
 VNU_JAR = PROJECT / os.environ.get("VNU_JAR", ".tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
 SCREENSHOTS = PROJECT / "artifacts" / "screenshots"
-
-
-def require_tool(present: bool, problem: str) -> None:
-    """Skip outside CI, fail under CI, when a tool the browser tests need is missing."""
-    if present:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{problem} (CI must install it: see .ci/run)", pytrace=False)
-    pytest.skip(problem)
 
 
 @pytest.fixture(scope="session")

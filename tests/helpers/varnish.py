@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.helpers.tools import require_tool
+
 PROJECT = Path(__file__).resolve().parents[2]
 VCL = PROJECT / "deploy" / "varnish" / "newsroom.vcl"
 VARNISHD = Path(os.environ.get("VARNISHD", "/usr/sbin/varnishd"))
@@ -37,15 +39,6 @@ backend default {{
 }}
 """
 START_TIMEOUT = 30
-
-
-def require_tool(present: bool, problem: str) -> None:
-    """Skip outside CI, fail under CI, when a tool the Varnish tests need is missing."""
-    if present:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{problem} (CI must install it: see .ci/run)", pytrace=False)
-    pytest.skip(problem)
 
 
 @dataclass
