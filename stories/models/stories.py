@@ -216,13 +216,19 @@ class Story(KeepsOldSlugs):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        day = timezone.localdate(self.published_at or self.created_at or timezone.now())
+        return self.address_of(self.slug, self.published_at, self.created_at)
+
+    @staticmethod
+    def address_of(slug, published_at, created_at=None):
+        """The address of a story, from its slug and the day it was published (or, not yet
+        published, created): for lists that read stories as rows."""
+        day = timezone.localdate(published_at or created_at or timezone.now())
         return address(
             "stories:story",
             year=f"{day.year:04d}",
             month=f"{day.month:02d}",
             day=f"{day.day:02d}",
-            slug=self.slug,
+            slug=slug,
         )
 
     @property
@@ -246,9 +252,13 @@ class Story(KeepsOldSlugs):
     @property
     def updated_for_readers(self):
         """The time readers are told the story last changed meaningfully, if after publication."""
-        update, published = self.last_significant_update, self.published_at
-        if update and published and update > published:
-            return update
+        return self.update_shown(self.last_significant_update, self.published_at)
+
+    @staticmethod
+    def update_shown(last_significant_update, published_at):
+        """``updated_for_readers`` of a story read as a row."""
+        if last_significant_update and published_at and last_significant_update > published_at:
+            return last_significant_update
         return None
 
     def clean(self):
