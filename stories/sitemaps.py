@@ -42,22 +42,23 @@ def newest_story_times(ids, *paths):
     answered from the newest ``RECENT_STORIES`` public stories alone; only the others are
     looked for among all of their stories.
     """
+    if not ids:
+        return {}
     public = Story.objects.public()
     recent = public.order_by("-published_at").values("pk")[:RECENT_STORIES]
-    times = {
-        key: newest
-        for key, newest in _newest(public.filter(pk__in=recent), paths).items()
-        if key in ids
-    }
+    # The ids of a sitemap page are consecutive: their range reads only the page's rows.
+    between = _newest(public.filter(pk__in=recent), paths, gte=min(ids), lte=max(ids))
+    times = {key: newest for key, newest in between.items() if key in ids}
     missing = set(ids) - times.keys()
     if missing:
-        times |= _newest(public, paths, missing)
+        times |= _newest(public, paths, **{"in": missing})
     return times
 
 
-def _newest(stories, paths, ids=None):
+def _newest(stories, paths, **lookups):
+    """The newest of ``stories`` for each id their ``paths`` lead to that passes ``lookups``."""
     parts = [
-        stories.filter(**({f"{path}__in": ids} if ids else {}))
+        stories.filter(**{f"{path}__{lookup}": value for lookup, value in lookups.items()})
         .order_by()
         .values(path)
         .annotate(newest=Max("published_at"))
