@@ -10,7 +10,6 @@ from io import StringIO
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db.models import F
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
@@ -149,23 +148,19 @@ class StoryFeed(FeedView):
         return f"{obj} — {settings.NEWSROOM_NAME}", obj.get_absolute_url(), description
 
     def items(self, obj, origin):
-        stories = (
-            self.stories(obj)
-            .annotate(section_name=F("section__name"), picture=F("hero_image__file"))
-            .values_list(
-                "pk",
-                "headline",
-                "dek",
-                "slug",
-                "published_at",
-                "created_at",
-                "last_significant_update",
-                "section",
-                "section_name",
-                "hero_image",
-                "picture",
-                named=True,
-            )
+        stories = self.stories(obj).values_list(
+            "pk",
+            "headline",
+            "dek",
+            "slug",
+            "published_at",
+            "created_at",
+            "last_significant_update",
+            "section",
+            "section__name",
+            "hero_image",
+            "hero_image__file",
+            named=True,
         )
         stories = list(stories[:FEED_SIZE])
         caching.label_rows(Story, [story.pk for story in stories])
@@ -176,8 +171,9 @@ class StoryFeed(FeedView):
         for story in stories:
             published = story.published_at
             link = absolute(origin, Story.address_of(story.slug, published, story.created_at))
-            if story.picture not in enclosures:
-                enclosures[story.picture] = self.enclosures(story.picture, origin)
+            picture = story.hero_image__file
+            if picture not in enclosures:
+                enclosures[picture] = self.enclosures(picture, origin)
             yield {
                 "title": story.headline,
                 "link": link,
@@ -186,8 +182,8 @@ class StoryFeed(FeedView):
                 "pubdate": published,
                 "updateddate": Story.update_shown(story.last_significant_update, published)
                 or published,
-                "categories": list(dict.fromkeys([story.section_name, *tags[story.pk]])),
-                "enclosures": enclosures[story.picture],
+                "categories": list(dict.fromkeys([story.section__name, *tags[story.pk]])),
+                "enclosures": enclosures[picture],
                 "authors": authors[story.pk],
             }
 

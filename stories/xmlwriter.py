@@ -30,6 +30,8 @@ class XMLWriter:
         self._write = self._parts.append
         # An element is started and may still be closed short, as in <link/>.
         self._open = False
+        # Attribute values recur (a tag on many stories): each is quoted once.
+        self._quoted = {}
 
     def getvalue(self):
         return "".join(self._parts)
@@ -46,7 +48,7 @@ class XMLWriter:
 
     def startElement(self, name, attrs):
         self._close_start()
-        self._write(f"<{name}{_attributes(attrs)}")
+        self._write(f"<{name}{self._attributes(attrs)}")
         self._open = True
 
     def endElement(self, name):
@@ -64,25 +66,27 @@ class XMLWriter:
     def addQuickElement(self, name, contents=None, attrs=None):
         if self._open:
             self._close_start()
+        start = f"<{name}{self._attributes(attrs)}" if attrs else f"<{name}"
         if contents:
-            text = escape(_checked(contents))
-            self._write(f"<{name}{_attributes(attrs)}>{text}</{name}>")
+            self._write(f"{start}>{escape(_checked(contents))}</{name}>")
         else:
-            self._write(f"<{name}{_attributes(attrs)}/>")
+            self._write(f"{start}/>")
+
+    def _attributes(self, attrs):
+        if not attrs:
+            return ""
+        quoted = self._quoted
+        parts = []
+        for name, value in sorted(attrs.items()) if len(attrs) > 1 else attrs.items():
+            if value not in quoted:
+                quoted[value] = _quoted(value)
+            parts.append(f" {name}={quoted[value]}")
+        return "".join(parts)
 
     def _close_start(self):
         if self._open:
             self._write(">")
             self._open = False
-
-
-def _attributes(attrs):
-    if not attrs:
-        return ""
-    if len(attrs) == 1:
-        [(name, value)] = attrs.items()
-        return f" {name}={_quoted(value)}"
-    return "".join(f" {name}={_quoted(value)}" for name, value in sorted(attrs.items()))
 
 
 # What quoteattr() escapes in a value written between double quotes.
