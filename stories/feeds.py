@@ -170,7 +170,7 @@ class StoryFeed(FeedView):
         enclosures = {}  # Pictures recur: each is looked at once.
         for story in stories:
             published = story.published_at
-            link = absolute(origin, Story.address_of(story.slug, published, story.created_at))
+            link = absolute(origin, Story.address_of(story.slug, published or story.created_at))
             picture = story.hero_image__file
             if picture not in enclosures:
                 enclosures[picture] = self.enclosures(picture, origin)

@@ -106,7 +106,7 @@ class StorySitemap(PagedSitemap):
         caching.label_rows(Story, [pk for pk, *_ in stories])
         return [
             (
-                Story.address_of(slug, published, created),
+                Story.address_of(slug, published or created),
                 Story.update_shown(update, published) or published,
             )
             for _, slug, published, created, update in stories
@@ -256,7 +256,7 @@ def news(request):
             f'<urlset xmlns="{NAMESPACE}" xmlns:news="{NEWS_NAMESPACE}">',
             *(
                 "  <url>\n"
-                f"    <loc>{escape(origin + Story.address_of(slug, published, created))}</loc>\n"
+                f"    <loc>{escape(origin + Story.address_of(slug, published or created))}</loc>\n"
                 "    <news:news>\n"
                 f"{publication}"
                 f"      <news:publication_date>{iso(published)}</news:publication_date>\n"

@@ -216,13 +216,14 @@ class Story(KeepsOldSlugs):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return self.address_of(self.slug, self.published_at, self.created_at)
+        # The creation time only for a story never published: a list may not have loaded it.
+        return self.address_of(self.slug, self.published_at or self.created_at)
 
     @staticmethod
-    def address_of(slug, published_at, created_at=None):
-        """The address of a story, from its slug and the day it was published (or, not yet
+    def address_of(slug, moment):
+        """The address of a story, from its slug and when it was published (or, never
         published, created): for lists that read stories as rows."""
-        day = timezone.localdate(published_at or created_at or timezone.now())
+        day = timezone.localdate(moment or timezone.now())
         return address(
             "stories:story",
             year=f"{day.year:04d}",
