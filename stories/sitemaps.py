@@ -42,12 +42,11 @@ def newest_story_times(ids, *paths):
     answered from the newest ``RECENT_STORIES`` public stories alone; only the others are
     looked for among all of their stories.
     """
-    if not ids:
-        return {}
     public = Story.objects.public()
     recent = public.order_by("-published_at").values("pk")[:RECENT_STORIES]
     # The ids of a sitemap page are consecutive: their range reads only the page's rows.
-    between = _newest(public.filter(pk__in=recent), paths, gte=min(ids), lte=max(ids))
+    bounds = {"gte": min(ids, default=0), "lte": max(ids, default=0)}
+    between = _newest(public.filter(pk__in=recent), paths, **bounds)
     times = {key: newest for key, newest in between.items() if key in ids}
     missing = set(ids) - times.keys()
     if missing:
