@@ -11,6 +11,8 @@ from django.db.models.signals import post_init
 MAX_KEYS_PER_MODEL = 60
 
 _collecting: ContextVar["Labels | None"] = ContextVar("page_cache_labels", default=None)
+# The label prefix of each tracked model.
+_prefixes: dict[type, str] = {}
 
 
 class Labels:
@@ -67,6 +69,7 @@ def labelled(*keys):
 
 def track(model, prefix):
     """Label every response that loads an instance of ``model`` with "<prefix>-<pk>"."""
+    _prefixes[model] = prefix
 
     def loaded(sender, instance, **kwargs):
         labels = _collecting.get()
@@ -74,3 +77,13 @@ def track(model, prefix):
             labels.add_instance(prefix, instance.pk)
 
     post_init.connect(loaded, sender=model, weak=False, dispatch_uid=f"page_cache_{prefix}")
+
+
+def label_rows(model, pks):
+    """Label the response as loading the instances of ``model`` with ``pks`` would, for what
+    is read as rows (``values()``) rather than as instances."""
+    labels, prefix = _collecting.get(), _prefixes.get(model)
+    if labels is not None and prefix is not None:
+        for pk in pks:
+            if pk is not None:
+                labels.add_instance(prefix, pk)

@@ -1,52 +1,54 @@
-"""RSS 2.0 and Atom feeds: every story, each section, tag and person, and corrections."""
+"""RSS 2.0 and Atom feeds: every story, each section, tag and person, and corrections.
+
+Each feed is a view of our own: it reads what its items show in a few queries of plain
+rows, hands each item to Django's feed generator once, and writes the feed out in one
+piece.
+"""
 
 import mimetypes
+from io import StringIO
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
+from django.utils.http import http_date
+from django.utils.translation import get_language
 
 import caching
 
-from .models import Correction, Person, Section, Story, Tag
-from .models.stories import LISTED_FIELDS
+from .models import Byline, Correction, Image, Person, Section, Story, Tag, TaggedStory
 from .purging import ALL_STORIES, CORRECTIONS, list_key
 from .shortcuts import get_object_or_moved
-from .structured_data import authors
+from .xmlwriter import XMLWriter
 
 FEED_SIZE = 50
-ENCLOSED_IMAGE_FIELDS = ["hero_image__file", "hero_image__width", "hero_image__height"]
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
 
-class _AbsoluteLinks:
-    """Resolve the author and enclosure paths of an item against the item's absolute link."""
-
-    def add_item(self, title, link, description, authors=(), enclosures=None, **kwargs):
-        super().add_item(
-            title,
-            link,
-            description,
-            authors=[(name, urljoin(link, path)) for name, path in authors],
-            enclosures=[
-                Enclosure(urljoin(link, e.url), e.length, e.mime_type) for e in enclosures or ()
-            ],
-            **kwargs,
-        )
-
-
-class NewsRssFeed(_AbsoluteLinks, Rss201rev2Feed):
+class NewsRssFeed(Rss201rev2Feed):
     """RSS 2.0 with one ``dc:creator`` per author and the Atom ``updated`` time.
 
     Titles and descriptions in RSS are HTML, so their text is escaped once more.
     """
 
-    def add_item(self, title, link, description, **kwargs):
-        super().add_item(escape(title), link, escape(description), **kwargs)
+    def add_item(self, title, link, description, authors=(), **kwargs):
+        super().add_item(escape(title), link, escape(description), authors=authors, **kwargs)
+
+    def write(self, outfile, encoding):
+        # Rss201rev2Feed.write(), through XMLWriter.
+        handler = XMLWriter(encoding)
+        handler.startDocument()
+        self.add_stylesheets(handler)
+        handler.startElement("rss", self.rss_attributes())
+        handler.startElement("channel", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        self.endChannelElement(handler)
+        handler.endElement("rss")
+        outfile.write(handler.getvalue())
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
@@ -59,11 +61,21 @@ class NewsRssFeed(_AbsoluteLinks, Rss201rev2Feed):
             handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
 
 
-class NewsAtomFeed(_AbsoluteLinks, Atom1Feed):
+class NewsAtomFeed(Atom1Feed):
     """Atom with one ``author`` per author; summaries are HTML, titles are text."""
 
-    def add_item(self, title, link, description, **kwargs):
-        super().add_item(title, link, escape(description), **kwargs)
+    def write(self, outfile, encoding):
+        # Atom1Feed.write(), through XMLWriter.
+        handler = XMLWriter(encoding)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+        outfile.write(handler.getvalue())
+
+    def add_item(self, title, link, description, authors=(), **kwargs):
+        super().add_item(title, link, escape(description), authors=authors, **kwargs)
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -74,76 +86,154 @@ class NewsAtomFeed(_AbsoluteLinks, Atom1Feed):
             handler.endElement("author")
 
 
-class StoryFeed(Feed):
+def absolute(origin, url):
+    """``url`` at the site's ``origin``; one with an origin of its own (a CDN's) is kept."""
+    if url.startswith("/") and not url.startswith("//"):
+        return origin + url
+    return urljoin(origin + "/", url)
+
+
+class FeedView:
+    """A feed of ``items(obj, origin)``: the keyword arguments of the generator's ``add_item``.
+
+    ``get_object`` finds what the feed is of (raising ``Http404`` or ``Moved``) and labels the
+    response with the lists it shows; ``channel(obj)`` gives the feed's title, path and
+    description.
+    """
+
     feed_type = NewsRssFeed
-    author_name = settings.NEWSROOM_NAME
 
-    def title(self, obj):
-        return f"{obj} — {settings.NEWSROOM_NAME}"
+    def __call__(self, request, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        origin = request.build_absolute_uri("/").removesuffix("/")
+        title, path, description = self.channel(obj)
+        feed = self.feed_type(
+            title=title,
+            link=absolute(origin, path),
+            description=description,
+            # Atom's subtitle is what RSS calls the description.
+            subtitle=description,
+            language=get_language(),
+            feed_url=origin + request.path,
+            author_name=settings.NEWSROOM_NAME,
+        )
+        for item in self.items(obj, origin):
+            feed.add_item(**item)
+        content = StringIO()
+        feed.write(content, "utf-8")
+        response = HttpResponse(content.getvalue(), content_type=feed.content_type)
+        response.headers["Last-Modified"] = http_date(feed.latest_post_date().timestamp())
+        return response
 
-    def link(self, obj):
-        return obj.get_absolute_url()
+    def get_object(self, request, **kwargs):
+        raise NotImplementedError
 
-    def description(self, obj):
-        return getattr(obj, "description", "") or f"Stories from {settings.NEWSROOM_NAME}: {obj}."
+    def channel(self, obj):
+        raise NotImplementedError
+
+    def items(self, obj, origin):
+        raise NotImplementedError
+
+
+class StoryFeed(FeedView):
+    """The newest public stories of ``obj``, each with its authors, section, tags and picture."""
 
     def stories(self, obj):
         raise NotImplementedError
 
-    def items(self, obj):
-        stories = self.stories(obj).for_listing().select_related("section", "hero_image")
-        # Of a section, a tag and a picture, only what an item shows; an image's dimensions
-        # are read on loading it, so they come too.
-        stories = stories.only(*LISTED_FIELDS, "section__name", *ENCLOSED_IMAGE_FIELDS)
-        return stories.prefetch_related(Prefetch("tags", to_attr="tag_list"))[:FEED_SIZE]
+    def channel(self, obj):
+        description = (
+            getattr(obj, "description", "") or f"Stories from {settings.NEWSROOM_NAME}: {obj}."
+        )
+        return f"{obj} — {settings.NEWSROOM_NAME}", obj.get_absolute_url(), description
 
-    def item_title(self, story):
-        return story.headline
+    def items(self, obj, origin):
+        stories = self.stories(obj).values_list(
+            "pk",
+            "headline",
+            "dek",
+            "slug",
+            "published_at",
+            "created_at",
+            "last_significant_update",
+            "section",
+            "section__name",
+            "hero_image",
+            "hero_image__file",
+            named=True,
+        )
+        stories = list(stories[:FEED_SIZE])
+        caching.label_rows(Story, [story.pk for story in stories])
+        caching.label_rows(Section, {story.section for story in stories})
+        caching.label_rows(Image, {story.hero_image for story in stories})
+        authors, tags = self.authors_and_tags([story.pk for story in stories], origin)
+        enclosures = {}  # Pictures recur: each is looked at once.
+        for story in stories:
+            published = story.published_at
+            link = absolute(origin, Story.address_of(story.slug, published or story.created_at))
+            picture = story.hero_image__file
+            if picture not in enclosures:
+                enclosures[picture] = self.enclosures(picture, origin)
+            yield {
+                "title": story.headline,
+                "link": link,
+                "description": story.dek,
+                "unique_id": link,
+                "pubdate": published,
+                "updateddate": Story.update_shown(story.last_significant_update, published)
+                or published,
+                "categories": list(dict.fromkeys([story.section__name, *tags[story.pk]])),
+                "enclosures": enclosures[picture],
+                "authors": authors[story.pk],
+            }
 
-    def item_description(self, story):
-        return story.dek
+    def authors_and_tags(self, ids, origin):
+        """For each story of ``ids``, its authors as (name, address) and the names of its tags."""
+        authors = {pk: [] for pk in ids}
+        tags = {pk: [] for pk in ids}
+        bylines = (
+            Byline.objects.filter(story_id__in=ids)
+            .order_by("position")
+            .values_list("story", "role", "person", "person__name", "person__slug")
+        )
+        people, addresses = set(), {}
+        for story, role, person, name, slug in bylines:
+            people.add(person)
+            if role == Byline.Role.BY:
+                if slug not in addresses:
+                    addresses[slug] = absolute(origin, Person.address_of(slug))
+                authors[story].append((name, addresses[slug]))
+        caching.label_rows(Person, people)
+        tagged = (
+            TaggedStory.objects.filter(content_object_id__in=ids)
+            .order_by("tag__name")
+            .values_list("content_object", "tag", "tag__name")
+        )
+        names = set()
+        for story, tag, name in tagged:
+            names.add(tag)
+            tags[story].append(name)
+        caching.label_rows(Tag, names)
+        return authors, tags
 
-    def item_pubdate(self, story):
-        return story.published_at
-
-    def item_updateddate(self, story):
-        return story.updated_for_readers or story.published_at
-
-    def item_categories(self, story):
-        names = [story.section.name, *(tag.name for tag in story.tag_list)]
-        return list(dict.fromkeys(names))
-
-    def item_enclosures(self, story):
-        image = story.hero_image
-        if image is None:
+    def enclosures(self, name, origin):
+        if not name:
             return []
+        storage = Image._meta.get_field("file").storage
         try:
-            length = image.file.size
+            length = storage.size(name)
         except OSError:
             length = 0  # RSS requires a length; 0 is the agreed value for "unknown".
-        mime_type = mimetypes.guess_type(image.file.name)[0] or "image/jpeg"
-        return [Enclosure(image.file.url, str(length), mime_type)]
-
-    def item_extra_kwargs(self, story):
-        return {"authors": [(p.name, p.get_absolute_url()) for p in authors(story)]}
-
-
-class AtomMixin:
-    feed_type = NewsAtomFeed
-
-    def subtitle(self, obj):
-        # Atom's subtitle is what RSS calls the description: a string or a method.
-        description = self.description
-        return description(obj) if callable(description) else description
+        mime_type = mimetypes.guess_type(name)[0] or "image/jpeg"
+        return [Enclosure(absolute(origin, storage.url(name)), str(length), mime_type)]
 
 
 class LatestStoriesFeed(StoryFeed):
-    title = settings.NEWSROOM_NAME
-    link = "/"
-    description = settings.NEWSROOM_TAGLINE
-
     def get_object(self, request):
         caching.label(request, ALL_STORIES)
+
+    def channel(self, obj):
+        return settings.NEWSROOM_NAME, "/", settings.NEWSROOM_TAGLINE
 
     def stories(self, obj):
         return Story.objects.public()
@@ -175,59 +265,67 @@ class PersonFeed(StoryFeed):
         caching.label(request, list_key(obj))
         return obj
 
-    def description(self, person):
-        return f"Stories by and about {person.name} from {settings.NEWSROOM_NAME}."
+    def channel(self, person):
+        description = f"Stories by and about {person.name} from {settings.NEWSROOM_NAME}."
+        return f"{person} — {settings.NEWSROOM_NAME}", person.get_absolute_url(), description
 
     def stories(self, person):
         return Story.objects.public().by_or_about(person, newest=FEED_SIZE)
 
 
-class CorrectionsFeed(Feed):
-    feed_type = NewsRssFeed
-    title = f"Corrections — {settings.NEWSROOM_NAME}"
-    description = f"Every correction, clarification and update {settings.NEWSROOM_NAME} makes."
-    author_name = settings.NEWSROOM_NAME
-
+class CorrectionsFeed(FeedView):
     def get_object(self, request):
         caching.label(request, CORRECTIONS)
 
-    def link(self):
-        return reverse("stories:corrections")
+    def channel(self, obj):
+        return (
+            f"Corrections — {settings.NEWSROOM_NAME}",
+            reverse("stories:corrections"),
+            f"Every correction, clarification and update {settings.NEWSROOM_NAME} makes.",
+        )
 
-    def items(self):
-        return Correction.objects.public().select_related("story")[:FEED_SIZE]
-
-    def item_title(self, correction):
-        return f"{correction.get_kind_display()}: {correction.story.headline}"
-
-    def item_description(self, correction):
-        return correction.text
-
-    def item_link(self, correction):
-        return f"{correction.story.get_absolute_url()}#correction-{correction.pk}"
-
-    def item_pubdate(self, correction):
-        return correction.published_at
-
-    def item_updateddate(self, correction):
-        return correction.published_at
-
-
-class LatestStoriesAtomFeed(AtomMixin, LatestStoriesFeed):
-    pass
-
-
-class SectionAtomFeed(AtomMixin, SectionFeed):
-    pass
-
-
-class TagAtomFeed(AtomMixin, TagFeed):
-    pass
-
-
-class PersonAtomFeed(AtomMixin, PersonFeed):
-    pass
+    def items(self, obj, origin):
+        corrections = (
+            Correction.objects.public()
+            .select_related("story")
+            .only(
+                "kind",
+                "text",
+                "published_at",
+                "story__headline",
+                "story__slug",
+                "story__published_at",
+                "story__created_at",
+            )[:FEED_SIZE]
+        )
+        for correction in corrections:
+            story = correction.story
+            link = absolute(origin, f"{story.get_absolute_url()}#correction-{correction.pk}")
+            yield {
+                "title": f"{correction.get_kind_display()}: {story.headline}",
+                "link": link,
+                "description": correction.text,
+                "unique_id": link,
+                "pubdate": correction.published_at,
+                "updateddate": correction.published_at,
+            }
 
 
-class CorrectionsAtomFeed(AtomMixin, CorrectionsFeed):
-    pass
+class LatestStoriesAtomFeed(LatestStoriesFeed):
+    feed_type = NewsAtomFeed
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = NewsAtomFeed
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = NewsAtomFeed
+
+
+class PersonAtomFeed(PersonFeed):
+    feed_type = NewsAtomFeed
+
+
+class CorrectionsAtomFeed(CorrectionsFeed):
+    feed_type = NewsAtomFeed

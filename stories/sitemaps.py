@@ -12,18 +12,26 @@ import math
 from datetime import timedelta
 from html import escape
 
-from django.contrib.sitemaps import Sitemap
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
+
+import caching
 
 from .models import Byline, Person, Section, Story, Tag
+from .purging import NAVIGATION
+from .structured_data import iso
 
 NEWS_WINDOW = timedelta(hours=48)
 # The newest public stories, which tell when most tags and people last had a new story.
 RECENT_STORIES = 1000
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NAMESPACE = "http://www.google.com/schemas/sitemap-news/0.9"
+NEWS_PAGE_SIZE = 1000
 ROBOTS = "noindex, noodp, noarchive"
 
 
@@ -36,20 +44,20 @@ def newest_story_times(ids, *paths):
     """
     public = Story.objects.public()
     recent = public.order_by("-published_at").values("pk")[:RECENT_STORIES]
-    times = {
-        key: newest
-        for key, newest in _newest(public.filter(pk__in=recent), paths).items()
-        if key in ids
-    }
+    # The ids of a sitemap page are consecutive: their range reads only the page's rows.
+    bounds = {"gte": min(ids, default=0), "lte": max(ids, default=0)}
+    between = _newest(public.filter(pk__in=recent), paths, **bounds)
+    times = {key: newest for key, newest in between.items() if key in ids}
     missing = set(ids) - times.keys()
     if missing:
-        times |= _newest(public, paths, missing)
+        times |= _newest(public, paths, **{"in": missing})
     return times
 
 
-def _newest(stories, paths, ids=None):
+def _newest(stories, paths, **lookups):
+    """The newest of ``stories`` for each id their ``paths`` lead to that passes ``lookups``."""
     parts = [
-        stories.filter(**({f"{path}__in": ids} if ids else {}))
+        stories.filter(**{f"{path}__{lookup}": value for lookup, value in lookups.items()})
         .order_by()
         .values(path)
         .annotate(newest=Max("published_at"))
@@ -89,10 +97,18 @@ class StorySitemap(PagedSitemap):
 
     def entries(self, first, last):
         stories = Story.objects.public().filter(pk__range=(first, last)).order_by("pk")
-        stories = stories.only("slug", "published_at", "last_significant_update", "created_at")
+        stories = list(
+            stories.values_list(
+                "pk", "slug", "published_at", "created_at", "last_significant_update"
+            )
+        )
+        caching.label_rows(Story, [pk for pk, *_ in stories])
         return [
-            (story.get_absolute_url(), story.updated_for_readers or story.published_at)
-            for story in stories
+            (
+                Story.address_of(slug, published or created),
+                Story.update_shown(update, published) or published,
+            )
+            for _, slug, published, created, update in stories
         ]
 
 
@@ -117,9 +133,12 @@ class TagSitemap(PagedSitemap):
         return Tag.objects.public().order_by("-pk").values_list("pk", flat=True).first()
 
     def entries(self, first, last):
-        tags = list(Tag.objects.filter(pk__range=(first, last)).order_by("pk"))
-        times = newest_story_times({tag.pk for tag in tags}, "tagged_items__tag")
-        return [(tag.get_absolute_url(), times[tag.pk]) for tag in tags if tag.pk in times]
+        tags = list(
+            Tag.objects.filter(pk__range=(first, last)).order_by("pk").values_list("pk", "slug")
+        )
+        caching.label_rows(Tag, [pk for pk, _ in tags])
+        times = newest_story_times({pk for pk, _ in tags}, "tagged_items__tag")
+        return [(Tag.address_of(slug), times[pk]) for pk, slug in tags if pk in times]
 
 
 class PersonSitemap(PagedSitemap):
@@ -141,12 +160,14 @@ class PersonSitemap(PagedSitemap):
         return candidates.order_by("-pk").values_list("pk", flat=True).first()
 
     def entries(self, first, last):
-        people = list(Person.objects.filter(pk__range=(first, last)).order_by("pk"))
-        times = newest_story_times({person.pk for person in people}, "bylines__person", "people")
+        people = Person.objects.filter(pk__range=(first, last)).order_by("pk")
+        people = list(people.values_list("pk", "slug", "is_staff_member"))
+        caching.label_rows(Person, [pk for pk, _, _ in people])
+        times = newest_story_times({pk for pk, _, _ in people}, "bylines__person", "people")
         return [
-            (person.get_absolute_url(), times.get(person.pk))
-            for person in people
-            if person.is_staff_member or person.pk in times
+            (Person.address_of(slug), times.get(pk))
+            for pk, slug, is_staff_member in people
+            if is_staff_member or pk in times
         ]
 
 
@@ -205,14 +226,51 @@ def sitemap(request, section):
     )
 
 
-class NewsSitemap(Sitemap):
-    """Google News: only stories published in the last 48 hours."""
-
-    limit = 1000
-
-    def items(self):
-        since = timezone.now() - NEWS_WINDOW
-        return Story.objects.public().filter(published_at__gte=since).defer("body")
-
-    def lastmod(self, story):
-        return story.updated_for_readers or story.published_at
+def news(request):
+    """Google News: the public stories of the last 48 hours, newest first, 1,000 to a page."""
+    since = timezone.now() - NEWS_WINDOW
+    stories = Story.objects.public().filter(published_at__gte=since)
+    stories = stories.values_list(
+        "pk", "headline", "slug", "published_at", "created_at", "last_significant_update"
+    )
+    number = request.GET.get("p", 1)
+    try:
+        stories = list(Paginator(stories, NEWS_PAGE_SIZE).page(number))
+    except PageNotAnInteger:
+        raise Http404(f"No page '{number}'") from None
+    except EmptyPage:
+        raise Http404(f"Page {number} empty") from None
+    caching.label_rows(Story, [pk for pk, *_ in stories])
+    # As when a template rendered it with the site's context (stories.context_processors).
+    caching.label(request, NAVIGATION)
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    publication = (
+        "      <news:publication>\n"
+        f"        <news:name>{escape(settings.NEWSROOM_NAME)}</news:name>\n"
+        "        <news:language>en</news:language>\n"
+        "      </news:publication>\n"
+    )
+    response = _xml(
+        [
+            f'<urlset xmlns="{NAMESPACE}" xmlns:news="{NEWS_NAMESPACE}">',
+            *(
+                "  <url>\n"
+                f"    <loc>{escape(origin + Story.address_of(slug, published or created))}</loc>\n"
+                "    <news:news>\n"
+                f"{publication}"
+                f"      <news:publication_date>{iso(published)}</news:publication_date>\n"
+                f"      <news:title>{escape(headline)}</news:title>\n"
+                "    </news:news>\n"
+                "  </url>"
+                for _, headline, slug, published, created, _ in stories
+            ),
+            "</urlset>",
+        ]
+    )
+    if stories:
+        newest = max(
+            Story.update_shown(update, published) or published
+            for _, _, _, published, _, update in stories
+        )
+        response.headers["Last-Modified"] = http_date(newest.timestamp())
+    return response

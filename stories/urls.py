@@ -1,4 +1,3 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 import caching
@@ -47,10 +46,5 @@ sitemap_urls = [
         caching.labelled(*SITEMAP_KEYS)(sitemaps.sitemap),
         name="sitemap-section",
     ),
-    path(
-        "news-sitemap.xml",
-        caching.labelled(*SITEMAP_KEYS)(sitemap_views.sitemap),
-        {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "stories/news_sitemap.xml"},
-        name="news-sitemap",
-    ),
+    path("news-sitemap.xml", caching.labelled(*SITEMAP_KEYS)(sitemaps.news), name="news-sitemap"),
 ]

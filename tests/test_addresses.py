@@ -56,6 +56,20 @@ class AddressTests(SimpleTestCase):
         assert Person(slug="ana-diaz").get_absolute_url() == "/people/ana-diaz/"
         assert Tag(slug="housing").get_absolute_url() == "/tag/housing/"
 
+    def test_lists_read_as_rows_give_the_same_addresses_as_the_models(self):
+        published = datetime.datetime(2025, 6, 5, 3, tzinfo=datetime.UTC)  # June 4th in New York
+        created = datetime.datetime(2025, 1, 2, 15, tzinfo=datetime.UTC)
+        for story in [
+            Story(slug="budget-vote", published_at=published, created_at=created),
+            Story(slug="draft-vote", created_at=created),
+        ]:
+            with self.subTest(story=story.slug):
+                moment = story.published_at or story.created_at
+                assert Story.address_of(story.slug, moment) == story.get_absolute_url()
+        assert Story.address_of("budget-vote", published) == "/2025/06/04/budget-vote/"
+        assert Person.address_of("ana-diaz") == Person(slug="ana-diaz").get_absolute_url()
+        assert Tag.address_of("münchen") == Tag(slug="münchen").get_absolute_url()
+
 
 class AddressTagTests(SimpleTestCase):
     def render(self, source):

@@ -1,11 +1,18 @@
+import datetime
 import html
 import shutil
 import tempfile
+from io import StringIO
 
 import feedparser
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.http import http_date
+from django.utils.xmlutils import SimplerXMLGenerator, UnserializableContentError
 
+from stories.feeds import NewsAtomFeed, NewsRssFeed
 from stories.models import Byline, Correction, Story
+from stories.xmlwriter import XMLWriter
 from tests.helpers.demo import load_demo
 from tests.helpers.factories import add_byline, make_person, make_public_story, make_section
 from tests.helpers.reader_data import make_image, stories_in
@@ -74,6 +81,21 @@ class FeedContentTests(TestCase):
                 assert enclosure.href == f"http://testserver{self.image.file.url}"
                 assert enclosure.type == "image/jpeg"
                 assert enclosure.length == str(self.image.file.size)
+
+    def test_an_items_categories_are_its_section_then_its_tags_by_name(self):
+        for kind in FEED_KINDS:
+            with self.subTest(kind=kind):
+                _, feed = self.parse(f"/{kind}/")
+                terms = [t.term for t in feed.entries[0].tags]
+                assert terms == ["Government", "Data sharing", "IRS"]
+
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_a_feed_is_last_modified_when_its_newest_item_was(self):
+        newest = self.story.updated_for_readers
+        for kind in FEED_KINDS:
+            with self.subTest(kind=kind):
+                response, _ = self.parse(f"/{kind}/")
+                assert response["Last-Modified"] == http_date(newest.timestamp())
 
     def test_atom_authors_link_to_their_pages(self):
         _, feed = self.parse("/atom/")
@@ -179,3 +201,75 @@ class DemoFeedTests(TestCase):
         titles = [e.title for e in feed.entries]
         assert any("Melanie Krause resigns" in t for t in titles)
         assert not any("Inside the weeks" in t for t in titles)
+
+
+def feed_of_awkward_text(feed_type):
+    feed = feed_type(
+        title='Tom & "Jerry" <say>',
+        link="http://testserver/",
+        description="It's <b>bold</b> & new",
+        subtitle="It's <b>bold</b> & new",
+        language="en-us",
+        feed_url="http://testserver/rss/?a=1&b=2",
+        author_name="The Ledger",
+    )
+    moment = datetime.datetime(2026, 11, 24, 15, tzinfo=datetime.UTC)
+    feed.add_item(
+        title="Quotes \" and ' and both \"'",
+        link="http://testserver/2026/11/24/a/",
+        description="",
+        unique_id="http://testserver/2026/11/24/a/",
+        pubdate=moment,
+        updateddate=moment + datetime.timedelta(hours=2),
+        categories=["Money", 'Say "hi"', "Tabs\tand\nlines", "It's"],
+        enclosures=[Enclosure("http://testserver/media/a b.jpg", "0", "image/jpeg")],
+        authors=[("Ana & Ben", "http://testserver/people/ana/")],
+    )
+    feed.add_item(title="Plain", link="http://testserver/b/", description="Dek", authors=[])
+    return feed
+
+
+class FeedWriterTests(SimpleTestCase):
+    """Feeds are written by XMLWriter, whose document is the one Django's SAX writer makes."""
+
+    def test_each_feed_format_writes_what_the_stock_feed_generator_writes(self):
+        for ours, stock in [(NewsRssFeed, Rss201rev2Feed), (NewsAtomFeed, Atom1Feed)]:
+            with self.subTest(format=stock.__name__):
+                feed = feed_of_awkward_text(ours)
+                written, expected = StringIO(), StringIO()
+                feed.write(written, "utf-8")
+                stock.write(feed, expected, "utf-8")  # through SimplerXMLGenerator
+                assert written.getvalue() == expected.getvalue()
+                assert feedparser.parse(written.getvalue()).bozo == 0
+
+    def test_elements_text_and_attributes_are_written_as_the_sax_writer_writes_them(self):
+        def write(handler):
+            handler.startDocument()
+            handler.startElement("feed", {"xmlns": "urn:x", "b": 'say "hi"', "a": "it's"})
+            handler.addQuickElement("empty")
+            handler.addQuickElement("blank", "", {"href": "/?a=1&b=<2>"})
+            handler.addQuickElement("text", "a & b < c > d \"e\" 'f'")
+            handler.startElement("author", {})
+            handler.characters("Ana")
+            handler.characters("")
+            handler.endElement("author")
+            handler.startElement("open", {})
+            handler.endElement("open")
+            handler.addQuickElement("both", "x", {"q": "\"'", "tab": "a\tb\nc\rd"})
+            handler.endElement("feed")
+
+        expected = StringIO()
+        write(SimplerXMLGenerator(expected, "utf-8", short_empty_elements=True))
+        ours = XMLWriter("utf-8")
+        write(ours)
+        assert ours.getvalue() == expected.getvalue()
+
+    def test_control_characters_are_refused_as_xml_cannot_carry_them(self):
+        for write in [
+            lambda handler: handler.addQuickElement("title", "bell \x07"),
+            lambda handler: handler.addQuickElement("link", "", {"href": "\x0b"}),
+            lambda handler: handler.characters("\x00"),
+            lambda handler: handler.startElement("x", {"y": "\x1f"}),
+        ]:
+            with self.subTest(write=write), self.assertRaises(UnserializableContentError):
+                write(XMLWriter("utf-8"))

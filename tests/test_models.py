@@ -81,6 +81,23 @@ class CorrectionTests(TestCase):
         assert story.last_significant_update == correction.published_at
         assert story.updated_for_readers == correction.published_at
 
+    def test_readers_are_told_of_an_update_only_after_publication(self):
+        import datetime
+
+        published = datetime.datetime(2026, 11, 24, 15, tzinfo=datetime.UTC)
+        hour = datetime.timedelta(hours=1)
+        for update, shown in [
+            (published + hour, published + hour),
+            (published - hour, None),
+            (published, None),
+            (None, None),
+        ]:
+            story = Story(published_at=published, last_significant_update=update)
+            with self.subTest(update=update):
+                assert story.updated_for_readers == shown
+                assert Story.update_shown(update, published) == shown
+        assert Story.update_shown(published, None) is None  # never published
+
 
 class UrlTests(TestCase):
     def test_story_url_is_date_based_in_the_newsroom_time_zone(self):

@@ -16,14 +16,15 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import caching
 from caching import store
+from caching.labels import MAX_KEYS_PER_MODEL, collecting
 from stories import workflow
-from stories.models import Page, PreviewLink, Revision, SlugHistory, Story, Tag
+from stories.models import Byline, Page, Person, PreviewLink, Revision, SlugHistory, Story, Tag
 from stories.tagging import merge_tags, undo_merge
 from tests.helpers import cache_backends
 from tests.helpers.accounts import make_user
@@ -668,3 +669,26 @@ class PurgeRaceAndOutageTests(CachedPages, TestCase):
                 assert self.get(url)["X-Page-Cache"] == "miss", url
         assert any("deleted every cached page" in r.getMessage() for r in logged.records)
         self.cache(story.get_absolute_url(), other.get_absolute_url())
+
+
+class RowLabelTests(SimpleTestCase):
+    """What a response reads as rows labels it as loading the instances would."""
+
+    def labels(self, load):
+        with collecting() as collected:
+            load()
+        return collected.all()
+
+    def test_rows_label_a_response_like_the_instances_they_stand_for(self):
+        for count in (3, MAX_KEYS_PER_MODEL, MAX_KEYS_PER_MODEL + 1):
+            pks = range(1, count + 1)
+            with self.subTest(count=count):
+                loaded = self.labels(lambda pks=pks: [Person(pk=pk) for pk in pks])
+                assert self.labels(lambda pks=pks: caching.label_rows(Person, pks)) == loaded
+        assert self.labels(lambda: caching.label_rows(Person, [4, 4, None])) == {"person-4"}
+
+    def test_rows_of_a_model_that_labels_no_page_label_nothing(self):
+        assert self.labels(lambda: caching.label_rows(Byline, [1, 2])) == set()
+
+    def test_rows_outside_a_response_label_nothing(self):
+        caching.label_rows(Person, [1])  # no response is being built: nothing to do

@@ -1,8 +1,9 @@
 import datetime
 import xml.etree.ElementTree as ET
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import timezone
+from django.utils.http import http_date
 
 from stories.models import Story
 from tests.helpers.demo import load_demo
@@ -70,6 +71,27 @@ class SitemapTests(TestCase):
         assert news.find("news:publication/news:language", NS).text == "en"
         published = datetime.datetime.fromisoformat(news.find("news:publication_date", NS).text)
         assert published == fresh.published_at.replace(microsecond=0)
+
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_news_sitemap_is_last_modified_when_its_newest_story_was(self):
+        assert "Last-Modified" not in self.client.get("/news-sitemap.xml")  # no story yet
+        now = timezone.now()
+        updated = make_public_story(
+            published_at=now - datetime.timedelta(hours=5),
+            last_significant_update=now - datetime.timedelta(hours=1),
+        )
+        make_public_story(published_at=now - datetime.timedelta(hours=3))
+        response = self.client.get("/news-sitemap.xml")
+        assert response["Last-Modified"] == http_date(updated.last_significant_update.timestamp())
+        assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+        assert response["Content-Type"] == "application/xml"
+
+    def test_news_sitemap_answers_only_the_pages_it_has(self):
+        make_public_story()
+        assert self.client.get("/news-sitemap.xml?p=1").status_code == 200
+        for url in ["/news-sitemap.xml?p=abc", "/news-sitemap.xml?p=0", "/news-sitemap.xml?p=2"]:
+            with self.subTest(url=url):
+                assert self.client.get(url).status_code == 404
 
     def test_robots_txt_points_at_both_sitemaps(self):
         response = self.client.get("/robots.txt")

@@ -55,7 +55,12 @@ class Person(KeepsOldSlugs, Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return address("stories:person", slug=self.slug)
+        return self.address_of(self.slug)
+
+    @staticmethod
+    def address_of(slug):
+        """The address of the person with ``slug``: for lists that read persons as rows."""
+        return address("stories:person", slug=slug)
 
     @property
     def has_public_page(self) -> bool:

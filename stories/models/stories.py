@@ -222,13 +222,20 @@ class Story(KeepsOldSlugs):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        day = timezone.localdate(self.published_at or self.created_at or timezone.now())
+        # The creation time only for a story never published: a list may not have loaded it.
+        return self.address_of(self.slug, self.published_at or self.created_at)
+
+    @staticmethod
+    def address_of(slug, moment):
+        """The address of a story, from its slug and when it was published (or, never
+        published, created): for lists that read stories as rows."""
+        day = timezone.localdate(moment or timezone.now())
         return address(
             "stories:story",
             year=f"{day.year:04d}",
             month=f"{day.month:02d}",
             day=f"{day.day:02d}",
-            slug=self.slug,
+            slug=slug,
         )
 
     @property
@@ -252,9 +259,13 @@ class Story(KeepsOldSlugs):
     @property
     def updated_for_readers(self):
         """The time readers are told the story last changed meaningfully, if after publication."""
-        update, published = self.last_significant_update, self.published_at
-        if update and published and update > published:
-            return update
+        return self.update_shown(self.last_significant_update, self.published_at)
+
+    @staticmethod
+    def update_shown(last_significant_update, published_at):
+        """``updated_for_readers`` of a story read as a row."""
+        if last_significant_update and published_at and last_significant_update > published_at:
+            return last_significant_update
         return None
 
     def clean(self):
