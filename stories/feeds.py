@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from django.utils.http import http_date
@@ -19,9 +20,11 @@ from django.utils.translation import get_language
 
 import caching
 
+from . import listing
 from .models import Byline, Correction, Image, Person, Section, Story, Tag, TaggedStory
+from .prepared import Prepared, padded
 from .purging import ALL_STORIES, CORRECTIONS, list_key
-from .shortcuts import get_object_or_moved
+from .shortcuts import public_by_slug
 from .xmlwriter import XMLWriter
 
 FEED_SIZE = 50
@@ -135,20 +138,11 @@ class FeedView:
         raise NotImplementedError
 
 
-class StoryFeed(FeedView):
-    """The newest public stories of ``obj``, each with its authors, section, tags and picture."""
-
-    def stories(self, obj):
-        raise NotImplementedError
-
-    def channel(self, obj):
-        description = (
-            getattr(obj, "description", "") or f"Stories from {settings.NEWSROOM_NAME}: {obj}."
-        )
-        return f"{obj} — {settings.NEWSROOM_NAME}", obj.get_absolute_url(), description
-
-    def items(self, obj, origin):
-        stories = self.stories(obj).values_list(
+def story_rows(build):
+    """The newest public stories of ``build(now, **values)``, as rows of what an item shows,
+    compiled once (``stories.prepared``)."""
+    return Prepared(
+        lambda **values: build(**values).values_list(
             "pk",
             "headline",
             "dek",
@@ -161,8 +155,47 @@ class StoryFeed(FeedView):
             "hero_image",
             "hero_image__file",
             named=True,
+        )[:FEED_SIZE]
+    )
+
+
+_latest = story_rows(lambda now: Story.objects.public(now))
+_of_section = story_rows(lambda now, section: Story.objects.public(now).filter(section=section))
+_of_tag = story_rows(lambda now, tag: Story.objects.public(now).filter(tags=tag))
+_of_person = story_rows(
+    lambda now, person: Story.objects.public(now).by_or_about(person, newest=FEED_SIZE)
+)
+_bylines = Prepared(
+    lambda ids: (
+        Byline.objects.filter(story_id__in=ids)
+        .order_by("position")
+        .values_list("story", "role", "person", "person__name", "person__slug")
+    )
+)
+_tags = Prepared(
+    lambda ids: (
+        TaggedStory.objects.filter(content_object_id__in=ids)
+        .order_by("tag__name")
+        .values_list("content_object", "tag", "tag__name")
+    )
+)
+
+
+class StoryFeed(FeedView):
+    """The newest public stories of ``obj``, each with its authors, section, tags and picture."""
+
+    def stories(self, obj, now):
+        """The rows of ``obj``'s newest public stories at ``now`` (``story_rows``)."""
+        raise NotImplementedError
+
+    def channel(self, obj):
+        description = (
+            getattr(obj, "description", "") or f"Stories from {settings.NEWSROOM_NAME}: {obj}."
         )
-        stories = list(stories[:FEED_SIZE])
+        return f"{obj} — {settings.NEWSROOM_NAME}", obj.get_absolute_url(), description
+
+    def items(self, obj, origin):
+        stories = self.stories(obj, timezone.now())
         caching.label_rows(Story, [story.pk for story in stories])
         caching.label_rows(Section, {story.section for story in stories})
         caching.label_rows(Image, {story.hero_image for story in stories})
@@ -191,11 +224,7 @@ class StoryFeed(FeedView):
         """For each story of ``ids``, its authors as (name, address) and the names of its tags."""
         authors = {pk: [] for pk in ids}
         tags = {pk: [] for pk in ids}
-        bylines = (
-            Byline.objects.filter(story_id__in=ids)
-            .order_by("position")
-            .values_list("story", "role", "person", "person__name", "person__slug")
-        )
+        bylines = _bylines(ids=padded(ids, least=8))
         people, addresses = set(), {}
         for story, role, person, name, slug in bylines:
             people.add(person)
@@ -204,11 +233,7 @@ class StoryFeed(FeedView):
                     addresses[slug] = absolute(origin, Person.address_of(slug))
                 authors[story].append((name, addresses[slug]))
         caching.label_rows(Person, people)
-        tagged = (
-            TaggedStory.objects.filter(content_object_id__in=ids)
-            .order_by("tag__name")
-            .values_list("content_object", "tag", "tag__name")
-        )
+        tagged = _tags(ids=padded(ids, least=8))
         names = set()
         for story, tag, name in tagged:
             names.add(tag)
@@ -235,33 +260,33 @@ class LatestStoriesFeed(StoryFeed):
     def channel(self, obj):
         return settings.NEWSROOM_NAME, "/", settings.NEWSROOM_TAGLINE
 
-    def stories(self, obj):
-        return Story.objects.public()
+    def stories(self, obj, now):
+        return _latest(now=now)
 
 
 class SectionFeed(StoryFeed):
     def get_object(self, request, slug):
-        obj = get_object_or_moved(request, Section.objects.public(), slug)
+        obj = public_by_slug(request, listing.section_by_slug, Section, slug, timezone.now())
         caching.label(request, list_key(obj))
         return obj
 
-    def stories(self, section):
-        return Story.objects.public().filter(section=section)
+    def stories(self, section, now):
+        return _of_section(now=now, section=section.pk)
 
 
 class TagFeed(StoryFeed):
     def get_object(self, request, slug):
-        obj = get_object_or_moved(request, Tag.objects.public(), slug)
+        obj = public_by_slug(request, listing.tag_by_slug, Tag, slug, timezone.now())
         caching.label(request, list_key(obj))
         return obj
 
-    def stories(self, tag):
-        return Story.objects.public().filter(tags=tag)
+    def stories(self, tag, now):
+        return _of_tag(now=now, tag=tag.pk)
 
 
 class PersonFeed(StoryFeed):
     def get_object(self, request, slug):
-        obj = get_object_or_moved(request, Person.objects.public(), slug)
+        obj = public_by_slug(request, listing.person_by_slug, Person, slug, timezone.now())
         caching.label(request, list_key(obj))
         return obj
 
@@ -269,8 +294,8 @@ class PersonFeed(StoryFeed):
         description = f"Stories by and about {person.name} from {settings.NEWSROOM_NAME}."
         return f"{person} — {settings.NEWSROOM_NAME}", person.get_absolute_url(), description
 
-    def stories(self, person):
-        return Story.objects.public().by_or_about(person, newest=FEED_SIZE)
+    def stories(self, person, now):
+        return _of_person(now=now, person=person.pk)
 
 
 class CorrectionsFeed(FeedView):

@@ -27,6 +27,7 @@ import datetime
 import itertools
 import threading
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 _ids = itertools.count(1)
@@ -93,6 +94,14 @@ class _Compiled:
         return bound
 
 
+class _Nothing:
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def bind(self, values):
+        return self.queryset.none()
+
+
 class Prepared:
     """A QuerySet built by ``build(**values)``, compiled once, run with new values each call.
 
@@ -131,7 +140,10 @@ class Prepared:
         }
         queryset = self.build(**stand_ins, **shaped)
         compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # ``pk__in=[]``, say: Django runs no query, and neither do we.
+            return _Nothing(queryset)
         slots = []
         for name, stand_in in _members(stand_ins):
             adapters = _adapters(compiler.connection, stand_in)

@@ -30,6 +30,13 @@ def get_object_or_moved(request, queryset, slug):
     raise Moved(_same_view_for(request, moved))
 
 
+def public_by_slug(request, prepared, model, slug, now):
+    """What the prepared query ``prepared`` finds by ``slug`` at ``now``; for a slug it does
+    not find, what ``get_object_or_moved`` answers among ``model``'s public objects."""
+    found = prepared(slug=slug, now=now)
+    return found[0] if found else get_object_or_moved(request, model.objects.public(now), slug)
+
+
 def _same_view_for(request, obj):
     """The address of the view that was asked for (a page, a feed), now for ``obj``."""
     location = obj.get_absolute_url()

@@ -28,7 +28,7 @@ from .purging import ALL_STORIES, CORRECTIONS, archive_key, list_key
 from .search import MAX_RESULTS, results_page
 from .search.forms import SearchForm
 from .search.suggestions import suggest_query
-from .shortcuts import get_object_or_moved
+from .shortcuts import public_by_slug
 
 STORIES_PER_SECTION = 3
 
@@ -86,13 +86,6 @@ def stories_by_section(now):
     """
     stories = newest_of_each_section(now=now)
     return [(section, list(group)) for section, group in groupby(stories, attrgetter("section"))]
-
-
-def public_by_slug(request, prepared, model, slug, now):
-    """What ``prepared`` finds by ``slug`` at ``now``, or ``Moved``/404 as
-    ``get_object_or_moved`` answers for a slug it does not find."""
-    found = prepared(slug=slug, now=now)
-    return found[0] if found else get_object_or_moved(request, model.objects.public(now), slug)
 
 
 @require_safe

@@ -78,6 +78,12 @@ class PreparedQueryTests(TestCase):
         assert by_ids(ids=[self.live.pk, self.later.pk]) == [self.live, self.later]
         assert by_ids(ids=[self.embargoed.pk, self.embargoed.pk]) == [self.embargoed]
 
+    def test_an_empty_list_runs_no_query(self):
+        by_ids = Prepared(lambda ids: Story.objects.filter(pk__in=ids))
+        with self.assertNumQueries(0):
+            assert by_ids(ids=[]) == []
+        assert by_ids(ids=[self.live.pk]) == [self.live]
+
     def test_a_shape_argument_is_compiled_once_per_value(self):
         ordered = Story.objects.order_by("pk")
         window = Prepared(
