@@ -23,6 +23,7 @@ from django.utils.http import http_date
 import caching
 
 from .models import Byline, Person, Section, Story, Tag
+from .prepared import Prepared, padded
 from .purging import NAVIGATION
 from .structured_data import iso
 
@@ -42,20 +43,21 @@ def newest_story_times(ids, *paths):
     answered from the newest ``RECENT_STORIES`` public stories alone; only the others are
     looked for among all of their stories.
     """
-    public = Story.objects.public()
-    recent = public.order_by("-published_at").values("pk")[:RECENT_STORIES]
+    now = timezone.now()
     # The ids of a sitemap page are consecutive: their range reads only the page's rows.
-    bounds = {"gte": min(ids, default=0), "lte": max(ids, default=0)}
-    between = _newest(public.filter(pk__in=recent), paths, **bounds)
+    low, high = min(ids, default=0), max(ids, default=0)
+    between = _recent_between(now=now, low=low, high=high, paths=paths, recent=RECENT_STORIES)
+    between = _times(between)
     times = {key: newest for key, newest in between.items() if key in ids}
     missing = set(ids) - times.keys()
     if missing:
-        times |= _newest(public, paths, **{"in": missing})
+        times |= _times(_all_among(now=now, ids=padded(sorted(missing)), paths=paths))
     return times
 
 
 def _newest(stories, paths, **lookups):
-    """The newest of ``stories`` for each id their ``paths`` lead to that passes ``lookups``."""
+    """The newest of ``stories`` for each id their ``paths`` lead to that passes ``lookups``:
+    rows of (id, publish time), an id once per path."""
     parts = [
         stories.filter(**{f"{path}__{lookup}": value for lookup, value in lookups.items()})
         .order_by()
@@ -64,11 +66,34 @@ def _newest(stories, paths, **lookups):
         .values_list(path, "newest")
         for path in paths
     ]
+    return parts[0].union(*parts[1:], all=True).order_by()
+
+
+def _recent(now, recent):
+    public = Story.objects.public(now)
+    return public.filter(pk__in=public.order_by("-published_at").values("pk")[:recent])
+
+
+_recent_between = Prepared(
+    lambda now, low, high, paths, recent: _newest(_recent(now, recent), paths, gte=low, lte=high),
+    shape=("paths", "recent"),
+)
+_all_among = Prepared(
+    lambda now, ids, paths: _newest(Story.objects.public(now), paths, **{"in": ids}),
+    shape=("paths",),
+)
+
+
+def _times(rows):
     times = {}
-    for key, newest in parts[0].union(*parts[1:], all=True).order_by():
+    for key, newest in rows:
         if key is not None:
             times[key] = max(newest, times.get(key, newest))
     return times
+
+
+def _first(rows):
+    return rows[0] if rows else None
 
 
 class PagedSitemap:
@@ -92,16 +117,23 @@ class PagedSitemap:
 
 
 class StorySitemap(PagedSitemap):
+    newest = Prepared(
+        lambda now: Story.objects.public(now).order_by("-pk").values_list("pk", flat=True)[:1]
+    )
+    rows = Prepared(
+        lambda now, first, last: (
+            Story.objects.public(now)
+            .filter(pk__gte=first, pk__lte=last)
+            .order_by("pk")
+            .values_list("pk", "slug", "published_at", "created_at", "last_significant_update")
+        )
+    )
+
     def newest_public_id(self):
-        return Story.objects.public().order_by("-pk").values_list("pk", flat=True).first()
+        return _first(self.newest(now=timezone.now()))
 
     def entries(self, first, last):
-        stories = Story.objects.public().filter(pk__range=(first, last)).order_by("pk")
-        stories = list(
-            stories.values_list(
-                "pk", "slug", "published_at", "created_at", "last_significant_update"
-            )
-        )
+        stories = self.rows(now=timezone.now(), first=first, last=last)
         caching.label_rows(Story, [pk for pk, *_ in stories])
         return [
             (
@@ -118,24 +150,41 @@ class SectionSitemap(PagedSitemap):
     def page_count(self):
         return 1
 
-    def page(self, number):
-        newest = Story.objects.public().filter(section=OuterRef("pk")).order_by("-published_at")
-        sections = Section.objects.public().annotate(
-            newest=Subquery(newest.values("published_at")[:1])
+    sections = Prepared(
+        lambda now: Section.objects.public(now).annotate(
+            newest=Subquery(
+                Story.objects.public(now)
+                .filter(section=OuterRef("pk"))
+                .order_by("-published_at")
+                .values("published_at")[:1]
+            )
         )
+    )
+
+    def page(self, number):
+        sections = self.sections(now=timezone.now())
         return [(section.get_absolute_url(), section.newest) for section in sections]
 
 
 class TagSitemap(PagedSitemap):
     """Tags of public stories (``Tag.objects.public()``), each with its newest story's time."""
 
+    newest = Prepared(
+        lambda now: Tag.objects.public(now).order_by("-pk").values_list("pk", flat=True)[:1]
+    )
+    rows = Prepared(
+        lambda first, last: (
+            Tag.objects.filter(pk__gte=first, pk__lte=last)
+            .order_by("pk")
+            .values_list("pk", "slug")
+        )
+    )
+
     def newest_public_id(self):
-        return Tag.objects.public().order_by("-pk").values_list("pk", flat=True).first()
+        return _first(self.newest(now=timezone.now()))
 
     def entries(self, first, last):
-        tags = list(
-            Tag.objects.filter(pk__range=(first, last)).order_by("pk").values_list("pk", "slug")
-        )
+        tags = self.rows(first=first, last=last)
         caching.label_rows(Tag, [pk for pk, _ in tags])
         times = newest_story_times({pk for pk, _ in tags}, "tagged_items__tag")
         return [(Tag.address_of(slug), times[pk]) for pk, slug in tags if pk in times]
@@ -145,8 +194,9 @@ class PersonSitemap(PagedSitemap):
     """People readers may see (``Person.objects.public()``): staff, and anyone in a public
     story, with the time of their newest story."""
 
-    def newest_public_id(self):
-        public = Story.objects.public()
+    @staticmethod
+    def _newest(now):
+        public = Story.objects.public(now)
 
         def newest(people):
             return Subquery(people.order_by("-person").values("person")[:1])
@@ -157,11 +207,22 @@ class PersonSitemap(PagedSitemap):
             | Q(pk=newest(Byline.objects.filter(story__in=public)))
             | Q(pk=newest(Story.people.through.objects.filter(story__in=public)))
         )
-        return candidates.order_by("-pk").values_list("pk", flat=True).first()
+        return candidates.order_by("-pk").values_list("pk", flat=True)[:1]
+
+    newest = Prepared(_newest)
+    rows = Prepared(
+        lambda first, last: (
+            Person.objects.filter(pk__gte=first, pk__lte=last)
+            .order_by("pk")
+            .values_list("pk", "slug", "is_staff_member")
+        )
+    )
+
+    def newest_public_id(self):
+        return _first(self.newest(now=timezone.now()))
 
     def entries(self, first, last):
-        people = Person.objects.filter(pk__range=(first, last)).order_by("pk")
-        people = list(people.values_list("pk", "slug", "is_staff_member"))
+        people = self.rows(first=first, last=last)
         caching.label_rows(Person, [pk for pk, _, _ in people])
         times = newest_story_times({pk for pk, _, _ in people}, "bylines__person", "people")
         return [
