@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.template import Context, Template
 from django.test import SimpleTestCase
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from stories.addresses import address
 from stories.models import Person, Section, Story, Tag
+from tests.helpers.reader_templates import render_reader
 
 STORY = "stories:story"
 
@@ -57,17 +57,17 @@ class AddressTests(SimpleTestCase):
         assert Tag(slug="housing").get_absolute_url() == "/tag/housing/"
 
 
-class AddressTagTests(SimpleTestCase):
+class AddressFunctionTests(SimpleTestCase):
     def render(self, source):
-        return Template("{% load reader %}" + source).render(Context({"slug": "politics"}))
+        return render_reader(source, slug="politics")
 
-    def test_the_address_tag_writes_what_the_url_tag_writes(self):
-        assert self.render('{% address "stories:page" slug="about" %}') == "/about/"
-        assert self.render('{% address "stories:section-rss" slug=slug %}') == (
+    def test_address_writes_what_url_writes(self):
+        assert self.render('{{ address("stories:page", slug="about") }}') == "/about/"
+        assert self.render('{{ address("stories:section-rss", slug=slug) }}') == (
             reverse("stories:section-rss", kwargs={"slug": "politics"})
         )
-        assert self.render('{% address "stories:home" as home %}[{{ home }}]') == "[/]"
+        assert self.render('{% set home = address("stories:home") %}[{{ home }}]') == "[/]"
 
-    def test_the_address_tag_refuses_numbers_which_have_a_url_form_of_their_own(self):
+    def test_address_refuses_numbers_which_have_a_url_form_of_their_own(self):
         with self.assertRaises(TypeError):
-            self.render('{% address "stories:archive-year" year=2025 %}')
+            self.render('{{ address("stories:archive-year", year=2025) }}')
