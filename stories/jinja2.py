@@ -1,4 +1,4 @@
-"""The Jinja2 environment of the reader templates (``reader_templates/``): the names they call.
+"""The Jinja2 environment of the reader templates (``reader_templates/``): what they call.
 
 Values are escaped as they are shown; a ``SafeString`` (``mark_safe``) is shown as it is,
 through its ``__html__``. The fragments a page repeats are written in Python, by
@@ -12,19 +12,23 @@ from operator import attrgetter
 from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
 from django.urls import reverse
-from jinja2 import Environment, Undefined, pass_context
+from jinja2 import ChainableUndefined, Environment, pass_context
 
 from stories import structured_data
 from stories.templatetags import pictures, reader
 
 
 def environment(**options):
-    # A missing value shows as nothing, as in Django templates, in development too (Django's
-    # backend would otherwise print its name there); a template's last newline is kept.
-    env = Environment(**{**options, "undefined": Undefined, "keep_trailing_newline": True})
+    # A missing value, or an attribute of one, shows as nothing, as in Django templates, and in
+    # development too (where Django's backend would print its name); a template's last newline
+    # is kept, as Django keeps it.
+    env = Environment(
+        **{**options, "undefined": ChainableUndefined, "keep_trailing_newline": True}
+    )
     env.globals.update(
         absolute_url=reader.absolute_url,
         address=reader.address,
+        archive_address=reader.archive_address,
         canonical_url=reader.canonical_url,
         picture_sources=pictures.sources,
         querystring=querystring,
@@ -50,7 +54,7 @@ def environment(**options):
 
 
 def url(viewname, *args, **kwargs):
-    """Django's ``{% url %}``: ``url("stories:archive-year", 2026)``."""
+    """Django's ``{% url %}``: ``url("stories:search")``."""
     return reverse(viewname, args=args, kwargs=kwargs)
 
 

@@ -58,8 +58,8 @@ class AddressTests(SimpleTestCase):
 
 
 class AddressFunctionTests(SimpleTestCase):
-    def render(self, source):
-        return render_reader(source, slug="politics")
+    def render(self, source, **context):
+        return render_reader(source, slug="politics", **context)
 
     def test_address_writes_what_url_writes(self):
         assert self.render('{{ address("stories:page", slug="about") }}') == "/about/"
@@ -71,3 +71,12 @@ class AddressFunctionTests(SimpleTestCase):
     def test_address_refuses_numbers_which_have_a_url_form_of_their_own(self):
         with self.assertRaises(TypeError):
             self.render('{{ address("stories:archive-year", year=2025) }}')
+
+    def test_archive_addresses_are_of_the_day_in_the_newsrooms_zone(self):
+        late = datetime.datetime(2026, 3, 2, 3, tzinfo=datetime.UTC)  # March 1, 10 p.m. there
+        day = {"year": "2026", "month": "03", "day": "01"}
+        assert self.render("{{ archive_address(late) }}", late=late) == (
+            reverse("stories:archive-day", kwargs=day)
+        )
+        assert self.render("{{ archive_address(late, 'month') }}", late=late) == "/2026/03/"
+        assert self.render("{{ archive_address(first, 'year') }}", first=late.date()) == "/2026/"

@@ -14,9 +14,9 @@ from stories.models.images import INLINE_IMAGE, InlineReference, inline_referenc
 
 
 def sources(image, ratio="16x9"):
-    """What a ``<picture>`` of ``image`` cut to ``ratio`` lists (``picture()`` of
-    ``reader_templates/stories/_picture.html``): WebP and JPEG ``srcset``, the fallback JPEG; ``None``
-    for an image without renditions."""
+    """What a ``<picture>`` of ``image`` cut to ``ratio`` lists (the ``picture()`` macro of
+    ``reader_templates/stories/_picture.html``): WebP and JPEG ``srcset``, the fallback JPEG;
+    ``None`` for an image without renditions."""
     renditions = image.renditions(ratio) if image else []
     if not renditions:
         return None

@@ -1,4 +1,5 @@
-"""What the reader templates (``reader_templates/``) call, named for them in ``stories/jinja2.py``.
+"""What the reader templates (``reader_templates/``) call, by the names ``stories/jinja2.py``
+gives them.
 
 ``iso`` serves the Django templates too: the news sitemap is one.
 """
@@ -40,6 +41,18 @@ def address(viewname, **kwargs):
     if not all(isinstance(value, str) for value in kwargs.values()):
         raise TypeError(f"address({viewname!r}) takes slugs; use url() for numbers.")
     return _address(viewname, **kwargs)
+
+
+def archive_address(moment, period="day"):
+    """The address of the ``period`` ("year", "month" or "day") of the archive that holds
+    ``moment``, a date or a time in the newsroom's zone: ``/2026/11/24/``."""
+    day = timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
+    parts = {"year": f"{day.year:04d}"}
+    if period != "year":
+        parts["month"] = f"{day.month:02d}"
+    if period == "day":
+        parts["day"] = f"{day.day:02d}"
+    return _address(f"stories:archive-{period}", **parts)
 
 
 def section_links(request, sections):
