@@ -23,11 +23,12 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 from caching import store  # noqa: E402
 from stories.models import Source  # noqa: E402  (models load once Django is set up)
-from tests.helpers import commits  # noqa: E402
+from tests.helpers import commits, jinja2_templates  # noqa: E402
 from tests.helpers.signin import force_login_gives_second_factor  # noqa: E402, F401  (autouse fixture)
 from tests.helpers.varnish import varnish, varnish_server  # noqa: E402, F401  (fixtures for every test)
 
 commits.install()
+jinja2_templates.install()
 
 
 @pytest.fixture(autouse=True, scope="session")

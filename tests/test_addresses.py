@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.template import Context, Template
 from django.test import SimpleTestCase
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from stories.addresses import address
 from stories.models import Person, Section, Story, Tag
+from tests.helpers.reader_templates import render_reader
 
 STORY = "stories:story"
 
@@ -71,17 +71,26 @@ class AddressTests(SimpleTestCase):
         assert Tag.address_of("münchen") == Tag(slug="münchen").get_absolute_url()
 
 
-class AddressTagTests(SimpleTestCase):
-    def render(self, source):
-        return Template("{% load reader %}" + source).render(Context({"slug": "politics"}))
+class AddressFunctionTests(SimpleTestCase):
+    def render(self, source, **context):
+        return render_reader(source, slug="politics", **context)
 
-    def test_the_address_tag_writes_what_the_url_tag_writes(self):
-        assert self.render('{% address "stories:page" slug="about" %}') == "/about/"
-        assert self.render('{% address "stories:section-rss" slug=slug %}') == (
+    def test_address_writes_what_url_writes(self):
+        assert self.render('{{ address("stories:page", slug="about") }}') == "/about/"
+        assert self.render('{{ address("stories:section-rss", slug=slug) }}') == (
             reverse("stories:section-rss", kwargs={"slug": "politics"})
         )
-        assert self.render('{% address "stories:home" as home %}[{{ home }}]') == "[/]"
+        assert self.render('{% set home = address("stories:home") %}[{{ home }}]') == "[/]"
 
-    def test_the_address_tag_refuses_numbers_which_have_a_url_form_of_their_own(self):
+    def test_address_refuses_numbers_which_have_a_url_form_of_their_own(self):
         with self.assertRaises(TypeError):
-            self.render('{% address "stories:archive-year" year=2025 %}')
+            self.render('{{ address("stories:archive-year", year=2025) }}')
+
+    def test_archive_addresses_are_of_the_day_in_the_newsrooms_zone(self):
+        late = datetime.datetime(2026, 3, 2, 3, tzinfo=datetime.UTC)  # March 1, 10 p.m. there
+        day = {"year": "2026", "month": "03", "day": "01"}
+        assert self.render("{{ archive_address(late) }}", late=late) == (
+            reverse("stories:archive-day", kwargs=day)
+        )
+        assert self.render("{{ archive_address(late, 'month') }}", late=late) == "/2026/03/"
+        assert self.render("{{ archive_address(first, 'year') }}", first=late.date()) == "/2026/"

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.template import Context, Template
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +18,7 @@ from stories.models import Image, Story
 from tests.helpers.demo import load_demo, run_demo_loader
 from tests.helpers.factories import make_person, make_public_story, make_story
 from tests.helpers.pictures import TemporaryMedia, make_image, picture_bytes, png_header, upload
+from tests.helpers.reader_templates import render_reader
 
 GPS = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 0.0)}
 XMP = (
@@ -354,14 +354,18 @@ class PicturesOnPagesTests(TemporaryMedia, TestCase):
         assert "<picture>" not in self.client.get(story.get_absolute_url()).text
 
     def test_pictures_below_the_fold_load_lazily(self):
-        html = Template('{% load pictures %}{% picture image "1x1" sizes="10rem" %}').render(
-            Context({"image": self.image})
+        html = render_reader(
+            '{% from "stories/_picture.html" import picture %}'
+            '{{ picture(image, "1x1", sizes="10rem") }}',
+            image=self.image,
         )
         assert 'loading="lazy"' in html and "fetchpriority" not in html
         assert 'sizes="10rem"' in html and 'width="800" height="800"' in html
 
     def test_the_hero_include_renders_nothing_for_a_missing_image(self):
-        html = Template('{% include "stories/_hero.html" with image=None %}').render(Context())
+        html = render_reader(
+            '{% with image=None %}{% include "stories/_hero.html" %}{% endwith %}'
+        )
         assert html.strip() == ""
 
 

@@ -5,7 +5,6 @@ A stored body carries each inline picture as the rich-text editor writes it (see
 the library image's responsive ``<picture>``, with its alt text and credit from the library.
 """
 
-from django import template
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -13,36 +12,27 @@ from django.utils.safestring import mark_safe
 from stories.models import Image
 from stories.models.images import INLINE_IMAGE, InlineReference, inline_references
 
-register = template.Library()
 
-
-@register.inclusion_tag("stories/_picture.html")
-def picture(image, ratio="16x9", sizes="100vw", loading="lazy"):
-    """A responsive ``<picture>`` of ``image`` cut to ``ratio``: WebP with a JPEG fallback.
-
-    ``loading`` is "lazy" for pictures below the fold; pass "eager" for the one
-    picture a reader sees first, which also asks the browser to fetch it early.
-    """
+def sources(image, ratio="16x9"):
+    """What a ``<picture>`` of ``image`` cut to ``ratio`` lists (the ``picture()`` macro of
+    ``reader_templates/stories/_picture.html``): WebP and JPEG ``srcset``, the fallback JPEG;
+    ``None`` for an image without renditions."""
     renditions = image.renditions(ratio) if image else []
     if not renditions:
-        return {"image": None}
+        return None
     url = image.file.storage.url
     webp = [r for r in renditions if r.format == "webp"]
     jpeg = [r for r in renditions if r.format == "jpeg"]
     fallback = jpeg[min(1, len(jpeg) - 1)]
     return {
-        "image": image,
         "webp_srcset": ", ".join(f"{url(r.name)} {r.width}w" for r in webp),
         "jpeg_srcset": ", ".join(f"{url(r.name)} {r.width}w" for r in jpeg),
         "src": url(fallback.name),
         "width": fallback.width,
         "height": fallback.height,
-        "sizes": sizes,
-        "loading": "eager" if loading == "eager" else "lazy",
     }
 
 
-@register.filter
 def with_pictures(body):
     """A stored story body with its inline library images shown as responsive pictures.
 

@@ -1,7 +1,12 @@
+"""What the reader templates (``reader_templates/``) call, by the names ``stories/jinja2.py``
+gives them.
+"""
+
+import datetime
 import functools
 from html import escape
 
-from django import template
+from django.template import defaultfilters
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -11,39 +16,42 @@ from stories.models import Story
 
 KINDS = dict(Story.Kind.choices)
 
-register = template.Library()
 
-
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path):
-    request = context.get("request")
+def absolute_url(request, path):
     return request.build_absolute_uri(path) if request else path
 
 
-@register.simple_tag(takes_context=True)
-def canonical_url(context):
+def canonical_url(request, page=None):
     """This page's one address: its path, plus the page number beyond the first page."""
-    request = context["request"]
     path = request.path
-    number = getattr(context.get("page"), "number", 1)
+    number = getattr(page, "number", 1)
     if number > 1:
         path = f"{path}?page={number}"
     return request.build_absolute_uri(path)
 
 
-@register.simple_tag(name="address")
-def address_tag(viewname, **kwargs):
-    """``{% url %}`` for a view without arguments or with slugs: ``{% address "stories:page"
-    slug="about" %}``, at a fraction of the cost."""
+def address(viewname, **kwargs):
+    """``url()`` for a view without arguments or with slugs: ``address("stories:page",
+    slug="about")``, at a fraction of the cost."""
     if not all(isinstance(value, str) for value in kwargs.values()):
-        raise TypeError(f"{{% address {viewname!r} %}} takes slugs; use {{% url %}} for numbers.")
+        raise TypeError(f"address({viewname!r}) takes slugs; use url() for numbers.")
     return _address(viewname, **kwargs)
 
 
-@register.simple_tag(takes_context=True)
-def section_links(context, sections):
+def archive_address(moment, period="day"):
+    """The address of the ``period`` ("year", "month" or "day") of the archive that holds
+    ``moment``, a date or a time in the newsroom's zone: ``/2026/11/24/``."""
+    day = timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
+    parts = {"year": f"{day.year:04d}"}
+    if period != "year":
+        parts["month"] = f"{day.month:02d}"
+    if period == "day":
+        parts["day"] = f"{day.day:02d}"
+    return _address(f"stories:archive-{period}", **parts)
+
+
+def section_links(request, sections):
     """A ``<li>`` link to each of ``sections``; the one of this page is marked as current."""
-    request = context.get("request")
     here = request.path if request else None
     items = []
     for section in sections:
@@ -55,12 +63,6 @@ def section_links(context, sections):
     return mark_safe("".join(items))
 
 
-@register.filter
-def json_ld(data):
-    return structured_data.json_ld(data)
-
-
-@register.filter
 def iso(moment):
     """A machine-readable time in the newsroom's zone, to the second: 2026-11-24T10:15:00-05:00."""
     return structured_data.iso(moment) if moment else ""
@@ -71,29 +73,41 @@ _TIME_FORMATS = set("aABfgGhHiPsuveIOTZcrU")
 
 
 @functools.lru_cache(maxsize=4096)
-def _shown(moment, date_format, language):
+def _shown(moment, zone, date_format, language):
     return formats.date_format(moment, date_format)
 
 
-@register.filter
+def _local_shown(local, date_format):
+    # A page shows the same few days over and over, and formatting one costs more than the
+    # rest of a story card: each is formatted once (a date once for all its times, when only
+    # the date is shown).
+    if (
+        date_format
+        and isinstance(local, datetime.datetime)
+        and not _TIME_FORMATS & set(date_format)
+    ):
+        local = local.date()
+    return _shown(local, getattr(local, "tzinfo", None), date_format, translation.get_language())
+
+
+def date(value, date_format=None):
+    """Django's ``|date``: ``value`` in ``date_format``, in the current time zone."""
+    if not isinstance(value, datetime.date):
+        return defaultfilters.date(value, date_format)
+    return _local_shown(timezone.template_localtime(value), date_format)
+
+
 def time_tag(moment, date_format="N j, Y"):
     """``moment`` as a ``<time>`` element in the newsroom's zone, shown in ``date_format``."""
     if not moment:
         return ""
     local = timezone.localtime(moment)
-    # A page shows the same few days over and over, and formatting one costs more than the
-    # rest of a story card: each is formatted once.
-    shown = _shown(
-        local if _TIME_FORMATS & set(date_format) else local.date(),
-        date_format,
-        translation.get_language(),
-    )
+    shown = _local_shown(local, date_format)
     return mark_safe(
         f'<time datetime="{local.isoformat(timespec="seconds")}">{escape(shown)}</time>'
     )
 
 
-@register.filter
 def story_label(story):
     """What kind of work a story is, and its kicker when that says something more."""
     kind = KINDS.get(story.kind, story.kind)
@@ -102,7 +116,6 @@ def story_label(story):
     return kind
 
 
-@register.filter
 def byline(story):
     """ "By Ana Diaz, Ben Ito and Chen Xu", or "" for a story without writers credited."""
     names = [person.name for person in structured_data.authors(story)]
@@ -116,7 +129,6 @@ def byline(story):
 # included once per story.
 
 
-@register.simple_tag
 def story_cards(stories, heading_level=2):
     """A card for each of ``stories`` (loaded ``for_listing()``): label, headline, dek, byline."""
     return mark_safe("".join(_card(story, int(heading_level)) for story in stories))
@@ -134,7 +146,6 @@ def _card(story, h):
     )
 
 
-@register.simple_tag
 def story_list_items(stories):
     """A short ``<li>`` for each of ``stories``: label, headline and date."""
     return mark_safe("".join(_list_item(story) for story in stories))
