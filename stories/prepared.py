@@ -74,7 +74,11 @@ def _unchanged(value):
 class _Compiled:
     def __init__(self, queryset, sql, params, slots, compiler):
         self.queryset, self.sql, self.params, self.slots = queryset, sql, params, slots
-        self.compiler = compiler
+        self.compiler, self.query = compiler, queryset.query
+        # What turns the database's values into Python's is the same for every run.
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        converters = compiler.get_converters(fields)
+        compiler.get_converters = lambda expressions: converters
 
     def bind(self, values):
         params = list(self.params)
@@ -86,12 +90,27 @@ class _Compiled:
                 params[position] = adapt(values[name])
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.queryset.db]
-        sql = self.sql
-        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        bound = self.queryset._chain()
-        # The bound copy runs as it is: its query hands Django's iterable the compiled SQL.
-        bound.query.get_compiler = lambda *args, **kwargs: compiler
+        sql, params = self.sql, tuple(params)
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        # A copy of the QuerySet whose query hands Django's iterables the compiled SQL; it
+        # runs as it is, and is never filtered further.
+        # (copy.copy() would run the QuerySet: pickling a QuerySet fetches its rows.)
+        bound = object.__new__(type(self.queryset))
+        bound.__dict__ = {**self.queryset.__dict__, "_query": _BoundQuery(self.query, compiler)}
         return bound
+
+
+class _BoundQuery:
+    """The prepared query, but for the compiler it gives: the one bound to this run's values."""
+
+    def __init__(self, query, compiler):
+        self._query, self._compiler = query, compiler
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self._compiler
+
+    def __getattr__(self, name):
+        return getattr(self._query, name)
 
 
 class _Nothing:
