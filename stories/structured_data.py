@@ -5,11 +5,11 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .addresses import address
 from .images import RATIOS
 from .models import Byline, Page, Story
 
@@ -84,12 +84,12 @@ def person_reference(request, person):
 
 def publisher(request):
     def page_url(slug):
-        return request.build_absolute_uri(reverse("stories:page", kwargs={"slug": slug}))
+        return request.build_absolute_uri(address("stories:page", slug=slug))
 
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.NEWSROOM_NAME,
-        "url": request.build_absolute_uri(reverse("stories:home")),
+        "url": request.build_absolute_uri(address("stories:home")),
         "logo": {
             "@type": "ImageObject",
             "url": request.build_absolute_uri(static(LOGO["path"])),
