@@ -10,6 +10,7 @@ the editor's form comes back with everything typed (``stories.admin.base``).
 import contextlib
 import errno
 import os
+import re
 
 from django.core.files.storage import FileSystemStorage
 
@@ -23,6 +24,10 @@ STORAGE_ERRNOS = {
 }
 
 
+# A stored name that an address shows as it is: no character to quote, no "." or ".." part.
+_PLAIN_NAME = re.compile(r"(?!.*(?:^|/)\.\.?(?:/|$))[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)*")
+
+
 def storage_failure(error) -> str | None:
     """Why the disk refused a write, in words for an editor, or None for another error."""
     if isinstance(error, OSError):
@@ -32,6 +37,14 @@ def storage_failure(error) -> str | None:
 
 class CleanFileSystemStorage(FileSystemStorage):
     """Django's file system storage, leaving no partial file behind when a write fails."""
+
+    def url(self, name):
+        # A page shows dozens of renditions; a plain name after the base URL is what
+        # Django's quoting and joining would give.
+        base = self.base_url
+        if base and base.endswith("/") and name and _PLAIN_NAME.fullmatch(name):
+            return base + name
+        return super().url(name)
 
     def _save(self, name, content):
         # The name is free now, so a file found there after a failed write is this one's.

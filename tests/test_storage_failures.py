@@ -12,7 +12,7 @@ import signal
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
@@ -20,6 +20,7 @@ from PIL import Image as PillowImage
 
 from stories import images
 from stories.models import Image, Source
+from stories.storage import CleanFileSystemStorage
 from tests.helpers.accounts import make_user
 from tests.helpers.pictures import TemporaryMedia, make_image, upload
 
@@ -157,3 +158,24 @@ class DocumentStorageFailureTests(TestCase):
         assert "Handed over in the car park; never name the driver." in response.text
         assert not Source.objects.exists()
         assert files_under(private) == before
+
+
+def test_media_addresses_are_what_djangos_file_storage_gives():
+    """The storage writes a plain name straight after its base URL; every name still gets the
+    address Django's FileSystemStorage would give it."""
+    names = [
+        "images/2026/11/hearing.jpg",
+        "renditions/12/0a1b2c3d4e5f/4x3-640.webp",
+        "a name with spaces.jpg",
+        "café.jpg",
+        "../outside.jpg",
+        "images/../other.jpg",
+        "./here.jpg",
+        "/rooted.jpg",
+        "images/.hidden",
+        "dots..in..name.jpg",
+    ]
+    for base in ["/media/", "https://cdn.example.org/media/"]:
+        ours, django = CleanFileSystemStorage(base_url=base), FileSystemStorage(base_url=base)
+        for name in names:
+            assert ours.url(name) == django.url(name), (base, name)
