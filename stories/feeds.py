@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 import caching
 
 from . import listing
-from .models import Byline, Correction, Image, Person, Section, Story, Tag, TaggedStory
+from .models import Byline, Image, Person, Section, Story, Tag, TaggedStory
 from .prepared import Prepared, padded
 from .purging import ALL_STORIES, CORRECTIONS, list_key
 from .shortcuts import public_by_slug
@@ -310,19 +310,7 @@ class CorrectionsFeed(FeedView):
         )
 
     def items(self, obj, origin):
-        corrections = (
-            Correction.objects.public()
-            .select_related("story")
-            .only(
-                "kind",
-                "text",
-                "published_at",
-                "story__headline",
-                "story__slug",
-                "story__published_at",
-                "story__created_at",
-            )[:FEED_SIZE]
-        )
+        corrections = listing.corrections(timezone.now())(0, FEED_SIZE)
         for correction in corrections:
             story = correction.story
             link = absolute(origin, f"{story.get_absolute_url()}#correction-{correction.pk}")
