@@ -1,13 +1,14 @@
 """What a story page shows, loaded with one query per kind of thing on it.
 
-The story, its tags and the stories related to it come in one query, the people (its
-bylines and the people in the story) in another, then its sources and its corrections: four
-queries however much the story holds, and one more when its body places pictures from the
-library. The lists are loaded onto the story as ``byline_list``, ``people_list``,
-``citation_list``, ``correction_list`` and ``tag_list``, which the template and the
-structured data read. Each query is compiled once per process (``stories.prepared``).
+The story, its tags and corrections, and the stories related to it come in one query, the
+people (its bylines and the people in the story) in another, then its sources: three queries
+however much the story holds, and one more when its body places pictures from the library.
+The lists are loaded onto the story as ``byline_list``, ``people_list``, ``citation_list``,
+``correction_list`` and ``tag_list``, which the template and the structured data read. Each
+query is compiled once per process (``stories.prepared``).
 """
 
+import datetime
 import json
 
 from django.db import connection
@@ -26,35 +27,56 @@ def _story_and_related(slug, now):
     related = Story.objects.related_to(slug=slug)
     ids = public.filter(slug=slug).values("pk").union(related.values("pk"))
     stories = public.filter(pk__in=ids).select_related("section", "hero_image")
-    return stories.annotate(tag_data=Subquery(_tags_as_json()))
-
-
-def _tags_as_json():
-    """A story's tags as the text of a JSON list: read with the story, not in a query of their
-    own. In the order of ``Tag.Meta.ordering`` where the database can order an aggregate;
-    SQLite cannot, and ``tags_read_with`` sorts them as SQLite would."""
-    ordered = connection.features.supports_aggregate_order_by_clause
-    return (
-        TaggedStory.objects.filter(content_object=OuterRef("pk"))
-        .order_by()
-        .values("content_object")
-        .annotate(
-            tags=StringAgg(
-                Cast(JSONObject(id="tag_id", name="tag__name", slug="tag__slug"), TextField()),
-                delimiter=Value(","),
-                order_by=("tag__name", "tag_id") if ordered else None,
-            )
-        )
-        .values("tags")
+    tags = TaggedStory.objects.filter(content_object=OuterRef("pk"))
+    corrections = Correction.objects.filter(story=OuterRef("pk"))
+    return stories.annotate(
+        tag_data=_as_json(
+            tags.values("content_object"),
+            id="tag_id",
+            name="tag__name",
+            slug="tag__slug",
+            ordering=("tag__name", "tag_id"),
+        ),
+        correction_data=_as_json(
+            corrections.values("story"),
+            id="id",
+            kind="kind",
+            text="text",
+            published_at="published_at",
+        ),
     )
+
+
+def _as_json(rows, ordering=None, **fields):
+    """The ``fields`` of a story's ``rows`` as the text of a JSON list of objects: read with
+    the story rather than in a query of their own. In ``ordering``, where the database can
+    order an aggregate (SQLite cannot)."""
+    if not connection.features.supports_aggregate_order_by_clause:
+        ordering = None
+    listed = StringAgg(
+        Cast(JSONObject(**fields), TextField()), delimiter=Value(","), order_by=ordering
+    )
+    return Subquery(rows.order_by().annotate(listed=listed).values("listed"))
 
 
 def tags_read_with(story):
     """The tags of a story loaded by ``story_and_related``, in order, as Tag instances."""
     tags = json.loads(f"[{story.tag_data or ''}]")
     if not connection.features.supports_aggregate_order_by_clause:
+        # In Tag's order: SQLite compares names as Python does.
         tags.sort(key=lambda fields: (fields["name"], fields["id"]))
     return [Tag(**fields) for fields in tags]
+
+
+def corrections_read_with(story):
+    """The corrections of a story loaded by ``story_and_related``, newest first."""
+    corrections = []
+    for fields in json.loads(f"[{story.correction_data or ''}]"):
+        moment = datetime.datetime.fromisoformat(fields.pop("published_at"))
+        if moment.tzinfo is None:  # SQLite keeps UTC without saying so.
+            moment = moment.replace(tzinfo=datetime.UTC)
+        corrections.append(Correction(**fields, published_at=moment, story_id=story.pk))
+    return sorted(corrections, key=lambda c: (c.published_at, c.pk), reverse=True)
 
 
 def _credits(story):
@@ -107,11 +129,12 @@ def complete(story):
     """Load onto ``story`` everything its page shows besides related stories."""
     story.byline_list, story.people_list = credits(story)
     story.citation_list = citations_of(story=story.pk)
-    story.correction_list = corrections_of(story=story.pk)
-    if hasattr(story, "tag_data"):
+    if hasattr(story, "tag_data"):  # loaded by story_and_related
         story.tag_list = tags_read_with(story)
+        story.correction_list = corrections_read_with(story)
     else:
         story.tag_list = tags_of(story=story.pk)
+        story.correction_list = corrections_of(story=story.pk)
     return story
 
 

@@ -52,7 +52,7 @@ LIST_PAGES = {
     "/sitemap-people.xml": 3,
     "/news-sitemap.xml": 2,
 }
-STORY_PAGE = 5  # the story with its related stories and tags; people, sources, corrections, menu
+STORY_PAGE = 4  # the story with its related stories, tags and corrections; people, sources, menu
 OTHER_PAGES = {
     "/about/": 2,  # the standing page, the menu
     "/robots.txt": 0,

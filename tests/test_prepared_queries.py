@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from stories import listing, story_page
-from stories.models import Story, Tag
+from stories.models import Correction, Story, Tag
 from stories.prepared import Prepared
 from tests.helpers.factories import add_byline, make_public_story, make_section, make_story
 
@@ -157,7 +157,34 @@ class StoryPageTagTests(TestCase):
         read = story_page.tags_read_with(loaded)
         assert [(t.pk, t.name, t.slug) for t in read] == [(t.pk, t.name, t.slug) for t in expected]
 
-    def test_a_story_without_tags_has_none(self):
+    def test_a_story_without_tags_or_corrections_has_none(self):
         make_public_story(slug="untagged")
         [loaded] = story_page.story_and_related(slug="untagged", now=timezone.now())
         assert story_page.tags_read_with(loaded) == []
+        assert story_page.corrections_read_with(loaded) == []
+
+    def test_corrections_read_with_the_story_are_its_corrections_newest_first(self):
+        story = make_public_story(slug="corrected")
+        moment = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+        for n, (kind, at) in enumerate(
+            [
+                (Correction.Kind.CORRECTION, moment),
+                (Correction.Kind.UPDATE, moment + timedelta(minutes=5, microseconds=1234)),
+                (Correction.Kind.CLARIFICATION, moment),
+            ]
+        ):
+            Correction.objects.create(
+                story=story, kind=kind, text=f'Fixed "quote" <{n}> & more', published_at=at
+            )
+        [loaded] = story_page.story_and_related(slug="corrected", now=timezone.now())
+        read = story_page.corrections_read_with(loaded)
+        expected = sorted(
+            Correction.objects.filter(story=story),
+            key=lambda c: (c.published_at, c.pk),
+            reverse=True,
+        )
+        fields = ("pk", "kind", "text", "published_at", "story_id")
+        assert [[getattr(c, f) for f in fields] for c in read] == [
+            [getattr(c, f) for f in fields] for c in expected
+        ]
+        assert read[0].kind == Correction.Kind.UPDATE
