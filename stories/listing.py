@@ -7,27 +7,66 @@ stories come in one more prepared query, as ``for_listing()`` would prefetch the
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
+
+import caching
 
 from .models import Byline, Correction, Person, Section, Story, Tag
-from .models.stories import LISTED_BYLINE_FIELDS, LISTED_FIELDS
+from .models.stories import LISTED_FIELDS
 from .prepared import Prepared, padded
 
+
+@dataclass(frozen=True, slots=True)
+class ListedPerson:
+    """Of someone in a list's byline, what a card shows: a name, and an address."""
+
+    pk: int
+    name: str
+    slug: str
+
+    def get_absolute_url(self):
+        return Person.address_of(self.slug)
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ListedByline:
+    """A byline as a list shows it: who, in which role, in which place."""
+
+    role: str
+    position: int
+    person: ListedPerson
+
+    @property
+    def person_id(self):
+        return self.person.pk
+
+
+# Rows, not instances: a front page names some fifty people in its bylines.
 _bylines = Prepared(
     lambda stories: (
-        Byline.objects.select_related("person")
-        .only(*LISTED_BYLINE_FIELDS)
-        .filter(story__in=stories)
+        Byline.objects.filter(story__in=stories)
+        .order_by("position")
+        .values_list("story", "role", "position", "person", "person__name", "person__slug")
     )
 )
 
 
 def with_bylines(stories):
-    """``stories`` with the bylines of each as ``byline_list``, in order: one query."""
+    """``stories`` with the bylines of each as ``byline_list`` (``ListedByline``), in order:
+    one query. The response is labelled with the people, as their instances would label it."""
     if not stories:
         return stories
-    by_story = defaultdict(list)
-    for byline in _bylines(stories=padded([story.pk for story in stories], least=8)):
-        by_story[byline.story_id].append(byline)
+    by_story, people = defaultdict(list), {}
+    for story, role, position, pk, name, slug in _bylines(
+        stories=padded([story.pk for story in stories], least=8)
+    ):
+        if pk not in people:
+            people[pk] = ListedPerson(pk, name, slug)
+        by_story[story].append(ListedByline(role, position, people[pk]))
+    caching.label_rows(Person, people)
     for story in stories:
         story.byline_list = by_story[story.pk]
     return stories
