@@ -7,9 +7,11 @@ piece.
 
 import mimetypes
 from io import StringIO
+from operator import itemgetter
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.db.models import OuterRef
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +23,9 @@ from django.utils.translation import get_language
 import caching
 
 from . import listing
+from .aggregates import json_list, ordered_aggregates, read
 from .models import Byline, Image, Person, Section, Story, Tag, TaggedStory
-from .prepared import Prepared, padded
+from .prepared import Prepared
 from .purging import ALL_STORIES, CORRECTIONS, list_key
 from .shortcuts import public_by_slug
 from .xmlwriter import XMLWriter
@@ -140,22 +143,41 @@ class FeedView:
 
 def story_rows(build):
     """The newest public stories of ``build(now, **values)``, as rows of what an item shows,
-    compiled once (``stories.prepared``)."""
+    their bylines and tags included (``stories.aggregates``); compiled once
+    (``stories.prepared``)."""
+    bylines = Byline.objects.filter(story=OuterRef("pk")).values("story")
+    tags = TaggedStory.objects.filter(content_object=OuterRef("pk")).values("content_object")
     return Prepared(
-        lambda **values: build(**values).values_list(
-            "pk",
-            "headline",
-            "dek",
-            "slug",
-            "published_at",
-            "created_at",
-            "last_significant_update",
-            "section",
-            "section__name",
-            "hero_image",
-            "hero_image__file",
-            named=True,
-        )[:FEED_SIZE]
+        lambda **values: (
+            build(**values)
+            .annotate(
+                byline_data=json_list(
+                    bylines,
+                    role="role",
+                    position="position",
+                    person="person_id",
+                    name="person__name",
+                    slug="person__slug",
+                ),
+                tag_data=json_list(tags, ("tag__name", "tag_id"), id="tag_id", name="tag__name"),
+            )
+            .values_list(
+                "pk",
+                "headline",
+                "dek",
+                "slug",
+                "published_at",
+                "created_at",
+                "last_significant_update",
+                "section",
+                "section__name",
+                "hero_image",
+                "hero_image__file",
+                "byline_data",
+                "tag_data",
+                named=True,
+            )[:FEED_SIZE]
+        )
     )
 
 
@@ -164,20 +186,6 @@ _of_section = story_rows(lambda now, section: Story.objects.public(now).filter(s
 _of_tag = story_rows(lambda now, tag: Story.objects.public(now).filter(tags=tag))
 _of_person = story_rows(
     lambda now, person: Story.objects.public(now).by_or_about(person, newest=FEED_SIZE)
-)
-_bylines = Prepared(
-    lambda ids: (
-        Byline.objects.filter(story_id__in=ids)
-        .order_by("position")
-        .values_list("story", "role", "person", "person__name", "person__slug")
-    )
-)
-_tags = Prepared(
-    lambda ids: (
-        TaggedStory.objects.filter(content_object_id__in=ids)
-        .order_by("tag__name")
-        .values_list("content_object", "tag", "tag__name")
-    )
 )
 
 
@@ -199,7 +207,7 @@ class StoryFeed(FeedView):
         caching.label_rows(Story, [story.pk for story in stories])
         caching.label_rows(Section, {story.section for story in stories})
         caching.label_rows(Image, {story.hero_image for story in stories})
-        authors, tags = self.authors_and_tags([story.pk for story in stories], origin)
+        authors, tags = self.authors_and_tags(stories, origin)
         enclosures = {}  # Pictures recur: each is looked at once.
         for story in stories:
             published = story.published_at
@@ -220,24 +228,24 @@ class StoryFeed(FeedView):
                 "authors": authors[story.pk],
             }
 
-    def authors_and_tags(self, ids, origin):
-        """For each story of ``ids``, its authors as (name, address) and the names of its tags."""
-        authors = {pk: [] for pk in ids}
-        tags = {pk: [] for pk in ids}
-        bylines = _bylines(ids=padded(ids, least=8))
-        people, addresses = set(), {}
-        for story, role, person, name, slug in bylines:
-            people.add(person)
-            if role == Byline.Role.BY:
-                if slug not in addresses:
-                    addresses[slug] = absolute(origin, Person.address_of(slug))
-                authors[story].append((name, addresses[slug]))
+    def authors_and_tags(self, stories, origin):
+        """For each of ``stories``, its authors as (name, address) and the names of its tags."""
+        authors, tags, people, names, addresses = {}, {}, set(), set(), {}
+        for story in stories:
+            authors[story.pk] = []
+            for byline in sorted(read(story.byline_data), key=itemgetter("position")):
+                people.add(byline["person"])
+                if byline["role"] == Byline.Role.BY:
+                    slug = byline["slug"]
+                    if slug not in addresses:
+                        addresses[slug] = absolute(origin, Person.address_of(slug))
+                    authors[story.pk].append((byline["name"], addresses[slug]))
+            listed = read(story.tag_data)
+            if not ordered_aggregates():
+                listed.sort(key=itemgetter("name", "id"))  # SQLite compares names as Python does.
+            names.update(tag["id"] for tag in listed)
+            tags[story.pk] = [tag["name"] for tag in listed]
         caching.label_rows(Person, people)
-        tagged = _tags(ids=padded(ids, least=8))
-        names = set()
-        for story, tag, name in tagged:
-            names.add(tag)
-            tags[story].append(name)
         caching.label_rows(Tag, names)
         return authors, tags
 

@@ -9,14 +9,11 @@ query is compiled once per process (``stories.prepared``).
 """
 
 import datetime
-import json
 
-from django.db import connection
-from django.db.models import CharField, F, IntegerField, OuterRef, Subquery, TextField, Value
-from django.db.models.aggregates import StringAgg
-from django.db.models.functions import Cast, JSONObject
+from django.db.models import CharField, F, IntegerField, OuterRef, Value
 from django.utils import timezone
 
+from .aggregates import json_list, ordered_aggregates, read
 from .models import Byline, Citation, Correction, Person, Story, Tag, TaggedStory
 from .prepared import Prepared
 from .shortcuts import get_object_or_moved
@@ -30,14 +27,14 @@ def _story_and_related(slug, now):
     tags = TaggedStory.objects.filter(content_object=OuterRef("pk"))
     corrections = Correction.objects.filter(story=OuterRef("pk"))
     return stories.annotate(
-        tag_data=_as_json(
+        tag_data=json_list(
             tags.values("content_object"),
             id="tag_id",
             name="tag__name",
             slug="tag__slug",
             ordering=("tag__name", "tag_id"),
         ),
-        correction_data=_as_json(
+        correction_data=json_list(
             corrections.values("story"),
             id="id",
             kind="kind",
@@ -47,22 +44,10 @@ def _story_and_related(slug, now):
     )
 
 
-def _as_json(rows, ordering=None, **fields):
-    """The ``fields`` of a story's ``rows`` as the text of a JSON list of objects: read with
-    the story rather than in a query of their own. In ``ordering``, where the database can
-    order an aggregate (SQLite cannot)."""
-    if not connection.features.supports_aggregate_order_by_clause:
-        ordering = None
-    listed = StringAgg(
-        Cast(JSONObject(**fields), TextField()), delimiter=Value(","), order_by=ordering
-    )
-    return Subquery(rows.order_by().annotate(listed=listed).values("listed"))
-
-
 def tags_read_with(story):
     """The tags of a story loaded by ``story_and_related``, in order, as Tag instances."""
-    tags = json.loads(f"[{story.tag_data or ''}]")
-    if not connection.features.supports_aggregate_order_by_clause:
+    tags = read(story.tag_data)
+    if not ordered_aggregates():
         # In Tag's order: SQLite compares names as Python does.
         tags.sort(key=lambda fields: (fields["name"], fields["id"]))
     return [Tag(**fields) for fields in tags]
@@ -71,7 +56,7 @@ def tags_read_with(story):
 def corrections_read_with(story):
     """The corrections of a story loaded by ``story_and_related``, newest first."""
     corrections = []
-    for fields in json.loads(f"[{story.correction_data or ''}]"):
+    for fields in read(story.correction_data):
         moment = datetime.datetime.fromisoformat(fields.pop("published_at"))
         if moment.tzinfo is None:  # SQLite keeps UTC without saying so.
             moment = moment.replace(tzinfo=datetime.UTC)

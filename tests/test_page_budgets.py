@@ -39,11 +39,11 @@ LIST_PAGES = {
     "{month}": 4,  # ... and which days have stories
     "{year}": 4,  # ... and which months have stories
     "/corrections/": 2,
-    "/rss/": 3,  # stories, bylines, tags
-    "/atom/": 3,
-    "/section/budget/rss/": 4,  # the section, and the same three
-    "/tag/shared/atom/": 4,
-    "/people/reporter/rss/": 4,
+    "/rss/": 1,  # the stories, with their bylines and tags
+    "/atom/": 1,
+    "/section/budget/rss/": 2,  # the section, and the stories
+    "/tag/shared/atom/": 2,
+    "/people/reporter/rss/": 2,
     "/corrections/rss/": 1,
     "/sitemap.xml": 3,  # the newest public story, tag and person
     "/sitemap-stories.xml": 2,  # how many pages, then the page
