@@ -9,6 +9,8 @@ stories come in one more prepared query, as ``for_listing()`` would prefetch the
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+
 import caching
 
 from .models import Byline, Correction, Person, Section, Story, Tag
@@ -75,9 +77,9 @@ def with_bylines(stories):
 class StoryList:
     """The stories of ``build(now, **values)``, a page at a time, with their bylines."""
 
-    def __init__(self, build, *, fields=()):
+    def __init__(self, build):
         self.rows = Prepared(
-            lambda offset, limit, **values: build(**values).only(*LISTED_FIELDS, *fields)[
+            lambda offset, limit, **values: build(**values).only(*LISTED_FIELDS)[
                 offset : offset + limit
             ],
             shape=("offset", "limit"),
@@ -96,6 +98,27 @@ of_day_span = StoryList(
         published_at__gte=start, published_at__lt=end
     )
 )
+
+
+def _newest_of_each_section(now, per_section):
+    newest = Story.objects.public(now).filter(section=OuterRef("pk"))
+    newest = newest.order_by(*Story._meta.ordering).values("pk")
+    picks = [
+        Section.objects.annotate(pick=Subquery(newest[rank : rank + 1])).values("pick")
+        for rank in range(per_section)
+    ]
+    return (
+        Story.objects.public(now)
+        .filter(pk__in=picks[0].union(*picks[1:], all=True))
+        .select_related("section")
+        .only(*LISTED_FIELDS, "section__name", "section__slug")
+        .order_by("section__position", "section__name", *Story._meta.ordering)
+    )
+
+
+# The front's stories by section: each found by an index probe per section and rank (the
+# section's newest, its second newest...), so the cost does not grow with the archive.
+newest_of_each_section = Prepared(_newest_of_each_section, shape=("per_section",))
 
 # The page-sized kinds of ``by_or_about`` read no more stories than the page needs.
 _by_or_about = Prepared(

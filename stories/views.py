@@ -3,7 +3,6 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.http import (
     Http404,
     HttpResponse,
@@ -21,9 +20,7 @@ import caching
 
 from . import listing, story_page, structured_data
 from .models import Page, Person, Section, Story, Tag
-from .models.stories import LISTED_FIELDS
 from .pagination import PAGE_SIZE, paginate
-from .prepared import Prepared
 from .purging import ALL_STORIES, CORRECTIONS, archive_key, list_key
 from .search import MAX_RESULTS, results_page
 from .search.forms import SearchForm
@@ -59,32 +56,9 @@ def archive_span(year, month=None, day=None):
     return first, *span
 
 
-def _newest_of_each_section(now):
-    newest = Story.objects.public(now).filter(section=OuterRef("pk"))
-    newest = newest.order_by(*Story._meta.ordering).values("pk")
-    picks = [
-        Section.objects.annotate(pick=Subquery(newest[rank : rank + 1])).values("pick")
-        for rank in range(STORIES_PER_SECTION)
-    ]
-    return (
-        Story.objects.public(now)
-        .filter(pk__in=picks[0].union(*picks[1:], all=True))
-        .select_related("section")
-        .only(*LISTED_FIELDS, "section__name", "section__slug")
-        .order_by("section__position", "section__name", *Story._meta.ordering)
-    )
-
-
-newest_of_each_section = Prepared(_newest_of_each_section)
-
-
 def stories_by_section(now):
-    """The newest few public stories of every section, in one query, grouped by section.
-
-    Each story is found by an index probe per section and rank (the section's newest,
-    its second newest...), so the cost does not grow with the archive.
-    """
-    stories = newest_of_each_section(now=now)
+    """The newest few public stories of every section, in one query, grouped by section."""
+    stories = listing.newest_of_each_section(now=now, per_section=STORIES_PER_SECTION)
     return [(section, list(group)) for section, group in groupby(stories, attrgetter("section"))]
 
 
