@@ -6,7 +6,9 @@ elements, and writing them cost more than reading the stories. ``XMLWriter`` doe
 generators ask of their handler (``startElement``, ``endElement``, ``characters``,
 ``addQuickElement``) with the same output: attributes sorted, text and attributes escaped
 as SAX escapes them, empty elements closed short (``<link href="…"/>``), and control
-characters, which XML 1.0 cannot carry, refused with Django's error.
+characters, which XML 1.0 cannot carry, refused with Django's error. A feed that writes its
+items itself, as text, builds them with ``element()`` and ``quote()`` and hands them to
+``write()``.
 """
 
 import re
@@ -32,6 +34,18 @@ class XMLWriter:
         self._open = False
         # Attribute values recur (a tag on many stories): each is quoted once.
         self._quoted = {}
+
+    def write(self, markup):
+        """Add ``markup``, whole elements already written with ``element()`` and ``quote()``."""
+        self._close_start()
+        self._write(markup)
+
+    def quote(self, value):
+        """``value`` as an attribute value, in its quotes: ``quote("a&b")`` is ``"a&amp;b"``."""
+        quoted = self._quoted.get(value)
+        if quoted is None:
+            quoted = self._quoted[value] = _quoted(value)
+        return quoted
 
     def getvalue(self):
         return "".join(self._parts)
@@ -66,27 +80,27 @@ class XMLWriter:
     def addQuickElement(self, name, contents=None, attrs=None):
         if self._open:
             self._close_start()
-        start = f"<{name}{self._attributes(attrs)}" if attrs else f"<{name}"
-        if contents:
-            self._write(f"{start}>{escape(_checked(contents))}</{name}>")
-        else:
-            self._write(f"{start}/>")
+        self._write(element(name, contents, self._attributes(attrs) if attrs else ""))
 
     def _attributes(self, attrs):
         if not attrs:
             return ""
-        quoted = self._quoted
-        parts = []
-        for name, value in sorted(attrs.items()) if len(attrs) > 1 else attrs.items():
-            if value not in quoted:
-                quoted[value] = _quoted(value)
-            parts.append(f" {name}={quoted[value]}")
-        return "".join(parts)
+        quote = self.quote
+        items = sorted(attrs.items()) if len(attrs) > 1 else attrs.items()
+        return "".join([f" {name}={quote(value)}" for name, value in items])
 
     def _close_start(self):
         if self._open:
             self._write(">")
             self._open = False
+
+
+def element(name, contents=None, attributes=""):
+    """``<name attributes>contents</name>``, or ``<name attributes/>`` without contents, as
+    ``addQuickElement`` writes it; ``attributes`` are written already (`` rel="alternate"``)."""
+    if contents:
+        return f"<{name}{attributes}>{escape(_checked(contents))}</{name}>"
+    return f"<{name}{attributes}/>"
 
 
 # What quoteattr() escapes in a value written between double quotes.
