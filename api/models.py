@@ -90,11 +90,17 @@ class ApiKey(models.Model):
     @classmethod
     def issue(cls, *, by=None, **fields) -> tuple["ApiKey", str]:
         """A new key and the text to give the partner, which is never stored nor shown again."""
-        prefix, secret = secrets.token_hex(PREFIX_BYTES), secrets.token_urlsafe(SECRET_BYTES)
-        key = cls.objects.create(
-            prefix=prefix, hashed_secret=digest(secret), created_by=by, **fields
-        )
-        return key, f"{prefix}.{secret}"
+        key = cls(created_by=by, **fields)
+        presented = key.set_secret()
+        key.save()
+        return key, presented
+
+    def set_secret(self) -> str:
+        """Give an unsaved key its secret; return the text the partner presents."""
+        self.prefix = secrets.token_hex(PREFIX_BYTES)
+        secret = secrets.token_urlsafe(SECRET_BYTES)
+        self.hashed_secret = digest(secret)
+        return f"{self.prefix}.{secret}"
 
     def revoke(self, *, by=None):
         if self.revoked_at is None:

@@ -5,10 +5,11 @@ without building these models for every item; tests check each answer against th
 """
 
 import datetime
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, create_model, field_validator
 
 from stories.models import Correction as CorrectionModel
 from stories.models import Story as StoryModel
@@ -16,6 +17,8 @@ from stories.models import Story as StoryModel
 SLUG = r"^[-\w]+$"
 CURSOR = r"^[-A-Za-z0-9_]+$"
 MAX_LIMIT = 100
+StoryKind = Literal[tuple(StoryModel.Kind.values)]
+CorrectionKind = Literal[tuple(CorrectionModel.Kind.values)]
 
 
 class Error(Schema):
@@ -71,7 +74,7 @@ class StorySummary(Schema):
     headline: str
     dek: str
     kicker: str
-    kind: StoryModel.Kind
+    kind: StoryKind
     slug: str
     section: Linked
     published_at: datetime.datetime
@@ -101,7 +104,7 @@ class Citation(Schema):
 
 class Correction(Schema):
     id: int
-    kind: CorrectionModel.Kind
+    kind: CorrectionKind
     kind_label: str
     text: str
     published_at: datetime.datetime
@@ -148,13 +151,13 @@ class Person(Linked):
 
 
 def page_of(item):
-    class Page(Schema):
-        items: list[item]
-        next: str | None = Field(description="The next page, or null on the last one.")
-        next_cursor: str | None
-
-    Page.__name__ = f"{item.__name__}Page"
-    return Page
+    return create_model(
+        f"{item.__name__}Page",
+        __base__=Schema,
+        items=(list[item], ...),
+        next=(str | None, Field(description="The next page, or null on the last one.")),
+        next_cursor=(str | None, ...),
+    )
 
 
 StoryPage = page_of(StorySummary)
@@ -181,7 +184,7 @@ class StoryFilters(Paging):
     person: str | None = Field(
         None, max_length=200, pattern=SLUG, description="Someone in a byline or in the story."
     )
-    kind: StoryModel.Kind | None = Field(None, description="The type of work.")
+    kind: StoryKind | None = Field(None, description="The type of work.")
     updated_since: datetime.datetime | None = Field(
         None,
         description="Stories changed (edited or corrected) at or after this time (ISO 8601).",
