@@ -301,7 +301,7 @@ class PartnerKeyTests(ApiTestCase):
         assert self.get("/api/v1/stories/", key=self.presented).status_code == 401
 
     def test_a_key_reads_only_its_scopes(self):
-        key, presented = ApiKey.issue(name="Stories only", scopes=["stories"])
+        _key, presented = ApiKey.issue(name="Stories only", scopes=["stories"])
         assert self.get("/api/v1/stories/", key=presented).status_code == 200
         for url in ["/api/v1/sections/", "/api/v1/tags/", "/api/v1/corrections/"]:
             assert self.get(url, key=presented).status_code == 403
@@ -425,7 +425,7 @@ class KeyAdminTests(ApiTestCase):
         assert self.get("/api/v1/stories/", key=presented).status_code == 401
 
     def test_editors_read_the_log_of_reads_under_embargo_and_reporters_do_not(self):
-        key, presented = ApiKey.issue(name="Agency", scopes=ALL_SCOPES, embargo_access=True)
+        _key, presented = ApiKey.issue(name="Agency", scopes=ALL_SCOPES, embargo_access=True)
         embargoed = hidden_stories()["embargoed"]
         self.get(f"/api/v1/stories/{embargoed.pk}/", key=presented)
         self.client.force_login(self.editor)
