@@ -17,10 +17,13 @@ PRIVATE = "private, no-store"
 
 
 def is_anonymous_read(request) -> bool:
-    """A GET or HEAD from someone without a session, outside the staff-only addresses."""
+    """A GET or HEAD from someone without a session or credentials, outside the staff-only
+    addresses. A request with an ``Authorization`` header (a partner's API key) gets an answer
+    made for it, which no one else may be served."""
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
         and not request.path_info.startswith(settings.PAGE_CACHE_PRIVATE_PATHS)
     )
 

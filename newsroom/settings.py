@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "caching",
     "stories",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     "stories.origin.PublicOriginMiddleware",
     # Outside the page cache, so that cached responses answer conditional requests (304).
     "django.middleware.http.ConditionalGetMiddleware",
+    # Before the page cache: an API answer served from it is counted against its client too.
+    "api.middleware.ApiAccessMiddleware",
     "caching.middleware.PageCacheMiddleware",
     "caching.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -264,6 +267,12 @@ PAGE_CACHE_PRIVATE_PATHS = ("/admin/", "/preview/")
 # No cached response outlives the next scheduled change of what readers may see.
 PAGE_CACHE_HORIZON = "stories.changes.next_visibility_change"
 PAGE_CACHE_HORIZON_KEY = "visibility"
+
+# The content API (api/): requests a minute from one address without a partner key (a key
+# carries its own limit), counted in this cache, which every process shares with Redis.
+API_PATH = "/api/"
+API_ANONYMOUS_RATE_LIMIT = int(os.environ.get("API_ANONYMOUS_RATE_LIMIT", "60"))
+API_RATE_LIMIT_CACHE = "default"
 
 # Tags are one identity regardless of case: "IRS", "irs" and "Irs" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("favicon.ico", files.favicon, name="favicon"),
     path(".well-known/security.txt", security.security_txt, name="security-txt"),
+    path("api/", include("api.urls")),
     *sitemap_urls,
     path("", include("stories.urls")),
 ]

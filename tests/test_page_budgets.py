@@ -195,3 +195,46 @@ class SitemapPagesTests(TestCase):
         assert moved.get_absolute_url() not in self.client.get("/sitemap-stories.xml").text
         assert moved.get_absolute_url() in self.client.get("/sitemap-stories.xml?p=2").text
         assert self.client.get("/sitemap-stories.xml?p=3").status_code == 404
+
+
+# The content API: a story list is its stories with their bylines and tags (one query), and
+# one more per section, tag or person it is filtered by; a story is the story with its tags
+# and corrections, its related stories, its people, its sources (and pictures in its body).
+API_BUDGETS = {
+    "/api/v1/stories/?limit={n}": 1,
+    "/api/v1/stories/?limit={n}&section=budget&tag=shared&person=reporter": 4,
+    "/api/v1/sections/?limit={n}": 1,
+    "/api/v1/tags/?limit={n}": 1,
+    "/api/v1/people/?limit={n}": 1,
+    "/api/v1/corrections/?limit={n}": 1,
+}
+API_STORY = 4
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+class ApiBudgetTests(TemporaryMedia, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        section = make_section(name="Budget", slug="budget")
+        reporter = make_person(name="Reporter", slug="reporter", is_staff_member=True)
+        for story in stories_in(section, 30, person=reporter):
+            story.hero_image = make_image() if story.pk % 10 == 0 else None
+            story.save()
+        cls.small, cls.big = rich_story(1), rich_story(5)
+
+    def queries(self, url):
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.get(url)
+        assert response.status_code == 200, (url, response.content[:300])
+        return len(captured)
+
+    def test_each_api_list_costs_the_same_at_any_page_size(self):
+        for url, budget in API_BUDGETS.items():
+            for n in (5, 25, 100):
+                with self.subTest(url=url, n=n):
+                    assert self.queries(url.format(n=n)) == budget <= 6
+
+    def test_a_story_costs_the_same_however_much_it_holds(self):
+        for story in (self.small, self.big):
+            with self.subTest(story=story.pk):
+                assert self.queries(f"/api/v1/stories/{story.pk}/") == API_STORY <= 6

@@ -124,6 +124,40 @@ class CanaryTests(TestCase):
         for path in [*hidden_urls, "/tag/zqxcanary-topic/", "/people/zqxcanary-person/"]:
             assert responses[path][0] == 404
 
+    def test_the_canary_is_absent_from_every_api_answer(self):
+        """Every API endpoint, and every API address its answers link to, as a reader and as a
+        partner key without embargo access; the hidden stories' ids are not found."""
+        from api.models import ApiKey, Scope
+
+        _key, presented = ApiKey.issue(name="Partner", scopes=[s.value for s in Scope])
+        api_link = re.compile(r'"(?:api_url|next|stories_api_url)": "http://testserver([^"]+)"')
+        hidden = [f"/api/v1/stories/{story.pk}/" for story in self.hidden.values()]
+        hidden += [f"/api/v1/people/{self.secret_person.pk}/"]
+        for headers in ({}, {"Authorization": f"Bearer {presented}"}):
+            start = [
+                "/api/v1/stories/?limit=100",
+                "/api/v1/sections/",
+                "/api/v1/tags/?limit=100",
+                "/api/v1/people/?limit=100",
+                "/api/v1/corrections/?limit=100",
+                "/api/v1/openapi.json",
+            ]
+            seen, queue = set(), deque(start + hidden)
+            while queue and len(seen) < 1000:
+                path = queue.popleft()
+                if path in seen:
+                    continue
+                seen.add(path)
+                response = self.client.get(path, headers=headers)
+                expected = 404 if path in hidden else 200
+                assert response.status_code == expected, (path, response.status_code)
+                body = response.content.decode()
+                assert CANARY.lower() not in body.lower(), path
+                assert "switchboard" not in body and "licence terms" not in body
+                queue.extend(api_link.findall(body))
+            assert f"/api/v1/stories/{self.main.pk}/" in seen
+            assert len(seen) > 30, len(seen)
+
     def test_story_page_never_loads_editor_only_source_fields(self):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext

@@ -261,6 +261,10 @@ class Command(BaseCommand):
             ("sitemap tags", self.sitemap_page("tags", tag.pk)),
             ("sitemap people", self.sitemap_page("people", reporter.pk)),
             ("news sitemap", "/news-sitemap.xml"),
+            ("api story list", "/api/v1/stories/"),
+            ("api story list, 100", "/api/v1/stories/?limit=100"),
+            ("api story list, section", f"/api/v1/stories/?section={section.slug}"),
+            ("api story", f"/api/v1/stories/{story.pk}/"),
         ]
 
     def sitemap_page(self, name, pk):
@@ -269,6 +273,8 @@ class Command(BaseCommand):
         return f"/sitemap-{name}.xml" + (f"?p={number}" if number > 1 else "")
 
     def measure_all(self, pages, repeat):
+        # The API limits each address's requests a minute; this process is one address.
+        settings.API_ANONYMOUS_RATE_LIMIT = 10**9
         cache_setting = hasattr(settings, "PAGE_CACHE_ENABLED")
         self.note = (
             "" if cache_setting else "No PAGE_CACHE_ENABLED setting: there is no page cache yet."

@@ -1,0 +1,342 @@
+"""What the API says of a story, a section, a tag, a person and a correction.
+
+Everything is read from the public rule (``Story.objects.public()`` and the ``public()`` of
+the other models); a partner key with embargo access adds ``Story.objects.under_embargo()``,
+and such a story says so in its ``embargo``. Sources are shown as the story page shows them
+(``stories.story_page``: a citation's public name and address, never who is behind an
+anonymous one, never a source's contact details or notes). Every instance loaded labels the
+response for the page cache, and what is read as rows is labelled as its instances would be.
+
+``story(pk)`` gives one story's representation to code outside a request (webhooks).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import OuterRef
+from django.utils import timezone
+
+import caching
+from stories import images as picture_files
+from stories.aggregates import json_list, ordered_aggregates, read
+from stories.models import Byline, Correction, Person, Story, Tag, TaggedStory
+from stories.models.stories import LISTED_FIELDS
+from stories.story_page import (
+    citations_of,
+    corrections_read_with,
+    credits,
+    tags_read_with,
+)
+from stories.templatetags.pictures import with_pictures
+
+API_PREFIX = "/api/v1"
+
+
+def iso(moment):
+    return None if moment is None else moment.astimezone(datetime.UTC).isoformat()
+
+
+class Origin:
+    """Builds absolute addresses: of the reader site, and of the API."""
+
+    def __init__(self, origin: str):
+        self.origin = origin.rstrip("/")
+
+    def url(self, path: str) -> str:
+        return f"{self.origin}{path}"
+
+    def api(self, path: str) -> str:
+        return f"{self.origin}{API_PREFIX}{path}"
+
+
+def default_origin() -> Origin:
+    return Origin(settings.SITE_URL or "")
+
+
+def visible_stories(now, embargo_access=False):
+    """The stories a reader may see; with ``embargo_access``, those under embargo as well."""
+    stories = Story.objects.public(now)
+    if embargo_access:
+        stories = stories | Story.objects.under_embargo(now)
+    return stories
+
+
+# --- Stories ----------------------------------------------------------------------------
+
+
+def _with_bylines_and_tags(stories):
+    bylines = Byline.objects.filter(story=OuterRef("pk"))
+    tags = TaggedStory.objects.filter(content_object=OuterRef("pk"))
+    return stories.annotate(
+        byline_data=json_list(
+            bylines.values("story"),
+            ordering=("position",),
+            role="role",
+            position="position",
+            id="person_id",
+            name="person__name",
+            slug="person__slug",
+        ),
+        tag_data=json_list(
+            tags.values("content_object"),
+            id="tag_id",
+            name="tag__name",
+            slug="tag__slug",
+            ordering=("tag__name", "tag_id"),
+        ),
+    )
+
+
+def listed_stories(stories):
+    """``stories`` loading what a list item shows: one query, bylines and tags included."""
+    return _with_bylines_and_tags(
+        stories.select_related("section", "hero_image").only(
+            *LISTED_FIELDS,
+            "embargo_until",
+            "updated_at",
+            "section__name",
+            "section__slug",
+            *(f"hero_image__{name}" for name in IMAGE_FIELDS),
+        )
+    )
+
+
+IMAGE_FIELDS = ("file", "width", "height", "alt_text", "caption", "credit", "focal_x", "focal_y")
+
+
+def image(picture, origin):
+    """A library picture with the addresses of its renditions, by ratio, smallest first."""
+    if picture is None or not picture.width:
+        return None
+    url = picture.file.storage.url
+    return {
+        "id": picture.pk,
+        "alt_text": picture.alt_text,
+        "caption": picture.caption,
+        "credit": picture.credit,
+        "width": picture.width,
+        "height": picture.height,
+        "renditions": {
+            ratio: [
+                {
+                    "url": _absolute(origin, url(r.name)),
+                    "width": r.width,
+                    "height": r.height,
+                    "format": r.format,
+                }
+                for r in picture_files.renditions_for(picture, ratio)
+            ]
+            for ratio in picture_files.RATIOS
+        },
+    }
+
+
+def _absolute(origin, url):
+    return url if "://" in url else origin.url(url)
+
+
+def section(obj, origin):
+    return {
+        "id": obj.pk,
+        "name": obj.name,
+        "slug": obj.slug,
+        "url": origin.url(obj.get_absolute_url()),
+        "api_url": origin.api(f"/sections/{obj.pk}/"),
+    }
+
+
+def _tag(pk, name, slug, origin):
+    return {
+        "id": pk,
+        "name": name,
+        "slug": slug,
+        "url": origin.url(Tag.address_of(slug)),
+        "api_url": origin.api(f"/tags/{pk}/"),
+    }
+
+
+def _person_named(pk, name, slug, origin):
+    return {
+        "id": pk,
+        "name": name,
+        "slug": slug,
+        "url": origin.url(Person.address_of(slug)),
+        "api_url": origin.api(f"/people/{pk}/"),
+    }
+
+
+def embargo(story, now):
+    """How an embargoed story is marked; None for a story readers may see."""
+    if story.embargo_until is None or story.embargo_until <= now:
+        return None
+    return {
+        "until": iso(story.embargo_until),
+        "note": "Embargoed: not for publication before "
+        f"{story.embargo_until.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC.",
+    }
+
+
+def story_summary(story, origin, now):
+    """A story as a list shows it, from a row of ``listed_stories()``."""
+    bylines = read(story.byline_data)
+    if not ordered_aggregates():
+        bylines.sort(key=lambda fields: fields["position"])
+    caching.label_rows(Person, [fields["id"] for fields in bylines])
+    tags = tags_read_with(story)
+    return {
+        "id": story.pk,
+        "url": origin.url(story.get_absolute_url()),
+        "api_url": origin.api(f"/stories/{story.pk}/"),
+        "headline": story.headline,
+        "dek": story.dek,
+        "kicker": story.kicker,
+        "kind": story.kind,
+        "slug": story.slug,
+        "section": section(story.section, origin),
+        "published_at": iso(story.published_at),
+        "updated_at": iso(story.updated_for_readers),
+        "modified_at": iso(modified(story)),
+        "embargo": embargo(story, now),
+        "bylines": [
+            {
+                "role": fields["role"],
+                "person": _person_named(fields["id"], fields["name"], fields["slug"], origin),
+            }
+            for fields in bylines
+        ],
+        "tags": [_tag(tag.pk, tag.name, tag.slug, origin) for tag in tags],
+        "hero_image": image(story.hero_image, origin),
+    }
+
+
+def modified(story):
+    """When anything of the story last changed: an edit, or a correction."""
+    return max(filter(None, (story.updated_at, story.last_significant_update)), default=None)
+
+
+def _detailed(stories):
+    corrections = Correction.objects.filter(story=OuterRef("pk"))
+    return (
+        listed_stories(stories)
+        .defer(None)
+        .annotate(
+            correction_data=json_list(
+                corrections.values("story"),
+                id="id",
+                kind="kind",
+                text="text",
+                published_at="published_at",
+            ),
+        )
+    )
+
+
+def story_detail(story_id, origin, now, embargo_access=False):
+    """The whole story with ``story_id`` readers (or, with ``embargo_access``, a partner) may
+    see, or None: four queries, five when its body places pictures from the library."""
+    visible = visible_stories(now, embargo_access)
+    story = _detailed(visible.filter(pk=story_id)).first()
+    if story is None:
+        return None
+    related = listed_stories(Story.objects.public(now).related_to(story)).order_by(
+        "-published_at", "-pk"
+    )
+    byline_list, people_list = credits(story)
+    data = story_summary(story, origin, now)
+    data.update(
+        seo_headline=story.seo_headline,
+        dateline=story.dateline,
+        body_html=str(with_pictures(story.body)),
+        people=[
+            {
+                **_person_named(person.pk, person.name, person.slug, origin),
+                "title": person.title,
+            }
+            for person in people_list
+        ],
+        corrections=[correction(c, origin) for c in corrections_read_with(story)],
+        citations=[
+            {
+                "cited_as": citation.cited_as,
+                "cited_as_label": citation.get_cited_as_display(),
+                "name": citation.public_name,
+                "url": _absolute(origin, citation.public_url) if citation.public_url else None,
+                "is_anonymous": citation.is_anonymous,
+                "supports": citation.supports,
+            }
+            for citation in citations_of(story=story.pk)
+        ],
+        related=[story_summary(other, origin, now) for other in related],
+    )
+    data["bylines"] = [
+        {
+            "role": byline.role,
+            "person": {
+                **_person_named(byline.person.pk, byline.person.name, byline.person.slug, origin),
+                "title": byline.person.title,
+            },
+        }
+        for byline in byline_list
+    ]
+    data["_story"] = story
+    return data
+
+
+def story(pk, *, origin=None, now=None, embargo_access=False) -> dict | None:
+    """The API representation of the story ``pk``, as ``GET /api/v1/stories/<pk>/`` gives it,
+    or None when readers may not see it (for a webhook: send its id and address instead)."""
+    data = story_detail(
+        pk, origin or default_origin(), now or timezone.now(), embargo_access=embargo_access
+    )
+    if data is not None:
+        del data["_story"]
+    return data
+
+
+# --- Everything else ----------------------------------------------------------------------
+
+
+def section_detail(obj, origin):
+    return {
+        **section(obj, origin),
+        "description": obj.description,
+        "stories_api_url": origin.api(f"/stories/?section={obj.slug}"),
+    }
+
+
+def tag_detail(obj, origin):
+    return {
+        **_tag(obj.pk, obj.name, obj.slug, origin),
+        "description": obj.description,
+        "stories_api_url": origin.api(f"/stories/?tag={obj.slug}"),
+    }
+
+
+def person_detail(obj, origin):
+    return {
+        **_person_named(obj.pk, obj.name, obj.slug, origin),
+        "title": obj.title,
+        "organization": obj.organization,
+        "bio": obj.bio,
+        "is_staff_member": obj.is_staff_member,
+        "photo": image(obj.photo, origin),
+        "stories_api_url": origin.api(f"/stories/?person={obj.slug}"),
+    }
+
+
+def correction(obj, origin, story=None):
+    data = {
+        "id": obj.pk,
+        "kind": obj.kind,
+        "kind_label": obj.get_kind_display(),
+        "text": obj.text,
+        "published_at": iso(obj.published_at),
+    }
+    if story is not None:
+        data["story"] = {
+            "id": story.pk,
+            "headline": story.headline,
+            "url": origin.url(story.get_absolute_url()),
+            "api_url": origin.api(f"/stories/{story.pk}/"),
+        }
+    return data
