@@ -13,13 +13,18 @@ response for the page cache, and what is read as rows is labelled as its instanc
 import datetime
 
 from django.conf import settings
-from django.db.models import OuterRef
 from django.utils import timezone
 
 import caching
 from stories import images as picture_files
-from stories.aggregates import json_list, ordered_aggregates, read
-from stories.models import Byline, Correction, Person, Story, Tag, TaggedStory
+from stories.aggregates import (
+    bylines_of_each,
+    corrections_of_each,
+    ordered_aggregates,
+    read,
+    tags_of_each,
+)
+from stories.models import Person, Story, Tag
 from stories.models.stories import LISTED_FIELDS
 from stories.story_page import (
     citations_of,
@@ -65,26 +70,7 @@ def visible_stories(now, embargo_access=False):
 
 
 def _with_bylines_and_tags(stories):
-    bylines = Byline.objects.filter(story=OuterRef("pk"))
-    tags = TaggedStory.objects.filter(content_object=OuterRef("pk"))
-    return stories.annotate(
-        byline_data=json_list(
-            bylines.values("story"),
-            ordering=("position",),
-            role="role",
-            position="position",
-            id="person_id",
-            name="person__name",
-            slug="person__slug",
-        ),
-        tag_data=json_list(
-            tags.values("content_object"),
-            id="tag_id",
-            name="tag__name",
-            slug="tag__slug",
-            ordering=("tag__name", "tag_id"),
-        ),
-    )
+    return stories.annotate(byline_data=bylines_of_each(), tag_data=tags_of_each())
 
 
 def listed_stories(stories):
@@ -135,34 +121,27 @@ def _absolute(origin, url):
     return url if "://" in url else origin.url(url)
 
 
-def section(obj, origin):
+def _named(pk, name, slug, address, collection, origin):
+    """A section, tag or person as the API names it: ids, name, slug and both addresses."""
     return {
-        "id": obj.pk,
-        "name": obj.name,
-        "slug": obj.slug,
-        "url": origin.url(obj.get_absolute_url()),
-        "api_url": origin.api(f"/sections/{obj.pk}/"),
+        "id": pk,
+        "name": name,
+        "slug": slug,
+        "url": origin.url(address),
+        "api_url": origin.api(f"/{collection}/{pk}/"),
     }
+
+
+def section(obj, origin):
+    return _named(obj.pk, obj.name, obj.slug, obj.get_absolute_url(), "sections", origin)
 
 
 def _tag(pk, name, slug, origin):
-    return {
-        "id": pk,
-        "name": name,
-        "slug": slug,
-        "url": origin.url(Tag.address_of(slug)),
-        "api_url": origin.api(f"/tags/{pk}/"),
-    }
+    return _named(pk, name, slug, Tag.address_of(slug), "tags", origin)
 
 
 def _person_named(pk, name, slug, origin):
-    return {
-        "id": pk,
-        "name": name,
-        "slug": slug,
-        "url": origin.url(Person.address_of(slug)),
-        "api_url": origin.api(f"/people/{pk}/"),
-    }
+    return _named(pk, name, slug, Person.address_of(slug), "people", origin)
 
 
 def embargo(story, now):
@@ -181,7 +160,7 @@ def story_summary(story, origin, now):
     bylines = read(story.byline_data)
     if not ordered_aggregates():
         bylines.sort(key=lambda fields: fields["position"])
-    caching.label_rows(Person, [fields["id"] for fields in bylines])
+    caching.label_rows(Person, [fields["person"] for fields in bylines])
     tags = tags_read_with(story)
     return {
         "id": story.pk,
@@ -200,7 +179,7 @@ def story_summary(story, origin, now):
         "bylines": [
             {
                 "role": fields["role"],
-                "person": _person_named(fields["id"], fields["name"], fields["slug"], origin),
+                "person": _person_named(fields["person"], fields["name"], fields["slug"], origin),
             }
             for fields in bylines
         ],
@@ -215,20 +194,7 @@ def modified(story):
 
 
 def _detailed(stories):
-    corrections = Correction.objects.filter(story=OuterRef("pk"))
-    return (
-        listed_stories(stories)
-        .defer(None)
-        .annotate(
-            correction_data=json_list(
-                corrections.values("story"),
-                id="id",
-                kind="kind",
-                text="text",
-                published_at="published_at",
-            ),
-        )
-    )
+    return listed_stories(stories).defer(None).annotate(correction_data=corrections_of_each())
 
 
 def story_detail(story_id, origin, now, embargo_access=False):

@@ -8,9 +8,11 @@ column of the story's row, they cost neither, and ``json`` reads them back at C 
 import json
 
 from django.db import connection
-from django.db.models import Subquery, TextField, Value
+from django.db.models import OuterRef, Subquery, TextField, Value
 from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast, JSONObject
+
+from .models import Byline, Correction, TaggedStory
 
 
 def ordered_aggregates() -> bool:
@@ -33,3 +35,41 @@ def json_list(rows, ordering=None, **fields):
 def read(text) -> list[dict]:
     """What ``json_list`` wrote: a list of dictionaries (empty for a story without any)."""
     return json.loads(f"[{text or ''}]")
+
+
+# What the story page, the feeds and the API read with each story.
+
+
+def bylines_of_each():
+    """The story's bylines: role, position, person (id), name and slug, in position order."""
+    return json_list(
+        Byline.objects.filter(story=OuterRef("pk")).values("story"),
+        ordering=("position",),
+        role="role",
+        position="position",
+        person="person_id",
+        name="person__name",
+        slug="person__slug",
+    )
+
+
+def tags_of_each():
+    """The story's tags: id, name and slug, in Tag's order (name, then id)."""
+    return json_list(
+        TaggedStory.objects.filter(content_object=OuterRef("pk")).values("content_object"),
+        ordering=("tag__name", "tag_id"),
+        id="tag_id",
+        name="tag__name",
+        slug="tag__slug",
+    )
+
+
+def corrections_of_each():
+    """The story's corrections: id, kind, text and published_at."""
+    return json_list(
+        Correction.objects.filter(story=OuterRef("pk")).values("story"),
+        id="id",
+        kind="kind",
+        text="text",
+        published_at="published_at",
+    )

@@ -11,7 +11,6 @@ from operator import itemgetter
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db.models import OuterRef
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +28,8 @@ from django.utils.translation import get_language
 import caching
 
 from . import listing
-from .aggregates import json_list, ordered_aggregates, read
-from .models import Byline, Image, Person, Section, Story, Tag, TaggedStory
+from .aggregates import bylines_of_each, ordered_aggregates, read, tags_of_each
+from .models import Byline, Image, Person, Section, Story, Tag
 from .prepared import Prepared
 from .purging import ALL_STORIES, CORRECTIONS, list_key
 from .shortcuts import public_by_slug
@@ -187,22 +186,10 @@ def story_rows(build):
     """The newest public stories of ``build(now, **values)``, as rows of what an item shows,
     their bylines and tags included (``stories.aggregates``); compiled once
     (``stories.prepared``)."""
-    bylines = Byline.objects.filter(story=OuterRef("pk")).values("story")
-    tags = TaggedStory.objects.filter(content_object=OuterRef("pk")).values("content_object")
     return Prepared(
         lambda **values: (
             build(**values)
-            .annotate(
-                byline_data=json_list(
-                    bylines,
-                    role="role",
-                    position="position",
-                    person="person_id",
-                    name="person__name",
-                    slug="person__slug",
-                ),
-                tag_data=json_list(tags, ("tag__name", "tag_id"), id="tag_id", name="tag__name"),
-            )
+            .annotate(byline_data=bylines_of_each(), tag_data=tags_of_each())
             .values_list(
                 "pk",
                 "headline",

@@ -10,11 +10,11 @@ query is compiled once per process (``stories.prepared``).
 
 import datetime
 
-from django.db.models import CharField, F, IntegerField, OuterRef, Value
+from django.db.models import CharField, F, IntegerField, Value
 from django.utils import timezone
 
-from .aggregates import json_list, ordered_aggregates, read
-from .models import Byline, Citation, Correction, Person, Story, Tag, TaggedStory
+from .aggregates import corrections_of_each, ordered_aggregates, read, tags_of_each
+from .models import Byline, Citation, Correction, Person, Story, Tag
 from .prepared import Prepared
 from .shortcuts import get_object_or_moved
 
@@ -24,24 +24,7 @@ def _story_and_related(slug, now):
     related = Story.objects.related_to(slug=slug)
     ids = public.filter(slug=slug).values("pk").union(related.values("pk"))
     stories = public.filter(pk__in=ids).select_related("section", "hero_image")
-    tags = TaggedStory.objects.filter(content_object=OuterRef("pk"))
-    corrections = Correction.objects.filter(story=OuterRef("pk"))
-    return stories.annotate(
-        tag_data=json_list(
-            tags.values("content_object"),
-            id="tag_id",
-            name="tag__name",
-            slug="tag__slug",
-            ordering=("tag__name", "tag_id"),
-        ),
-        correction_data=json_list(
-            corrections.values("story"),
-            id="id",
-            kind="kind",
-            text="text",
-            published_at="published_at",
-        ),
-    )
+    return stories.annotate(tag_data=tags_of_each(), correction_data=corrections_of_each())
 
 
 def tags_read_with(story):
