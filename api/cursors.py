@@ -53,6 +53,16 @@ def after_id(cursor: str) -> Q:
 
 def newest_first_after(cursor: str, field: str = "published_at") -> Q:
     """Items after the cursor of a list newest first by ``field``, then by id."""
+    return before(*newest_first_position_of(cursor), field)
+
+
+def before(moment, pk, field: str = "published_at") -> Q:
+    """Items after the one at ``moment`` with ``pk`` in a list newest first by ``field``."""
+    return Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk})
+
+
+def newest_first_position_of(cursor: str) -> tuple[datetime.datetime, int]:
+    """The time and id a cursor of a newest-first list holds."""
     position = _decode(cursor)
     if len(position) != 2 or not isinstance(position[0], str):
         raise BadCursor()
@@ -62,8 +72,7 @@ def newest_first_after(cursor: str, field: str = "published_at") -> Q:
         raise BadCursor() from error
     if moment.tzinfo is None:
         raise BadCursor()
-    pk = _id(position[1])
-    return Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk})
+    return moment, _id(position[1])
 
 
 def newest_first_position(obj, field: str = "published_at") -> str:

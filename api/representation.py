@@ -13,6 +13,7 @@ response for the page cache, and what is read as rows is labelled as its instanc
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 import caching
@@ -26,13 +27,16 @@ from stories.aggregates import (
 )
 from stories.models import Person, Story, Tag
 from stories.models.stories import LISTED_FIELDS
+from stories.prepared import Prepared
 from stories.story_page import (
     citations_of,
     corrections_read_with,
     credits,
-    tags_read_with,
+    tag_fields_read_with,
 )
 from stories.templatetags.pictures import with_pictures
+
+from . import cursors
 
 API_PREFIX = "/api/v1"
 
@@ -161,7 +165,8 @@ def story_summary(story, origin, now):
     if not ordered_aggregates():
         bylines.sort(key=lambda fields: fields["position"])
     caching.label_rows(Person, [fields["person"] for fields in bylines])
-    tags = tags_read_with(story)
+    tags = tag_fields_read_with(story)
+    caching.label_rows(Tag, [tag["id"] for tag in tags])
     return {
         "id": story.pk,
         "url": origin.url(story.get_absolute_url()),
@@ -183,9 +188,42 @@ def story_summary(story, origin, now):
             }
             for fields in bylines
         ],
-        "tags": [_tag(tag.pk, tag.name, tag.slug, origin) for tag in tags],
+        "tags": [_tag(tag["id"], tag["name"], tag["slug"], origin) for tag in tags],
         "hero_image": image(story.hero_image, origin),
     }
+
+
+def _story_list(
+    now,
+    embargo_access,
+    limit,
+    section=None,
+    tag=None,
+    person=None,
+    kind=None,
+    since=None,
+    after_time=None,
+    after_id=None,
+):
+    listed = visible_stories(now, embargo_access)
+    if section is not None:
+        listed = listed.filter(section=section)
+    if tag is not None:
+        listed = listed.filter(tags=tag)
+    if person is not None:
+        listed = listed.by_or_about(person)
+    if kind is not None:
+        listed = listed.filter(kind=kind)
+    if since is not None:
+        listed = listed.filter(Q(updated_at__gte=since) | Q(last_significant_update__gte=since))
+    if after_time is not None:
+        listed = listed.filter(cursors.before(after_time, after_id))
+    return listed_stories(listed).order_by("-published_at", "-pk")[: limit + 1]
+
+
+# A page of stories, newest first, with one more to tell whether a next page exists; each
+# filter is given as an id (or a kind, a time, a cursor's position), or left out.
+story_list = Prepared(_story_list, shape=("embargo_access", "limit"))
 
 
 def modified(story):
@@ -197,16 +235,28 @@ def _detailed(stories):
     return listed_stories(stories).defer(None).annotate(correction_data=corrections_of_each())
 
 
+# The two queries of a story's detail, compiled once (stories.prepared).
+_visible_story = Prepared(
+    lambda story_id, now, embargo_access: _detailed(
+        visible_stories(now, embargo_access).filter(pk=story_id)
+    ),
+    shape=("embargo_access",),
+)
+_related_stories = Prepared(
+    lambda story_id, now: listed_stories(Story.objects.public(now).related_to(story_id)).order_by(
+        "-published_at", "-pk"
+    )
+)
+
+
 def story_detail(story_id, origin, now, embargo_access=False):
     """The whole story with ``story_id`` readers (or, with ``embargo_access``, a partner) may
     see, or None: four queries, five when its body places pictures from the library."""
-    visible = visible_stories(now, embargo_access)
-    story = _detailed(visible.filter(pk=story_id)).first()
-    if story is None:
+    found = _visible_story(story_id=story_id, now=now, embargo_access=embargo_access)
+    if not found:
         return None
-    related = listed_stories(Story.objects.public(now).related_to(story)).order_by(
-        "-published_at", "-pk"
-    )
+    story = found[0]
+    related = _related_stories(story_id=story.pk, now=now)
     byline_list, people_list = credits(story)
     data = story_summary(story, origin, now)
     data.update(

@@ -7,7 +7,6 @@ write their answers with ``api.representation``.
 
 import json
 
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -16,6 +15,7 @@ from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 
 import caching
+from stories.listing import person_by_slug, section_by_slug, tag_by_slug
 from stories.models import Correction, Person, Section, Tag
 from stories.purging import ALL_STORIES, CORRECTIONS, SECTIONS, list_key
 
@@ -167,11 +167,11 @@ def _log_embargoed(request, stories, now):
         EmbargoedRead.objects.bulk_create(reads)
 
 
-def _find(queryset, slug, what):
-    found = queryset.filter(slug=slug).first()
-    if found is None:
+def _find(by_slug, now, slug, what):
+    found = by_slug(now=now, slug=slug)
+    if not found:
         raise HttpError(400, f"No {what} readers may see has the slug {slug!r}.")
-    return found
+    return found[0]
 
 
 @api.get(
@@ -183,29 +183,27 @@ def _find(queryset, slug, what):
 def stories(request, filters: Query[schemas.StoryFilters]):
     _check(request, filters, Scope.STORIES)
     now, origin = timezone.now(), _origin(request)
-    listed = shown.visible_stories(now, _embargo_access(request))
+    query = {"now": now, "embargo_access": _embargo_access(request), "limit": filters.limit}
     caching.label(request, ALL_STORIES)
-    if filters.section:
-        section = _find(Section.objects.public(now), filters.section, "section")
-        listed = listed.filter(section=section)
-        caching.label(request, list_key(section))
-    if filters.tag:
-        tag = _find(Tag.objects.public(now), filters.tag, "tag")
-        listed = listed.filter(tags=tag)
-        caching.label(request, list_key(tag))
-    if filters.person:
-        person = _find(Person.objects.public(now), filters.person, "person")
-        listed = listed.by_or_about(person)
-        caching.label(request, list_key(person))
+    for name, by_slug in (
+        ("section", section_by_slug),
+        ("tag", tag_by_slug),
+        ("person", person_by_slug),
+    ):
+        slug = getattr(filters, name)
+        if slug:
+            about = _find(by_slug, now, slug, name)
+            query[name] = about.pk
+            caching.label(request, list_key(about))
     if filters.kind:
-        listed = listed.filter(kind=filters.kind)
+        query["kind"] = filters.kind
     if filters.updated_since:
-        since = filters.updated_since
-        listed = listed.filter(Q(updated_at__gte=since) | Q(last_significant_update__gte=since))
-    after = _cursor(cursors.newest_first_after, filters.cursor)
-    if after is not None:
-        listed = listed.filter(after)
-    rows = list(shown.listed_stories(listed).order_by("-published_at", "-pk")[: filters.limit + 1])
+        query["since"] = filters.updated_since
+    if filters.cursor is not None:
+        query["after_time"], query["after_id"] = _cursor(
+            cursors.newest_first_position_of, filters.cursor
+        )
+    rows = shown.story_list(**query)
     page = rows[: filters.limit]
     if _embargo_access(request):
         _log_embargoed(request, page, now)

@@ -11,7 +11,7 @@ import re
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 
 # Values that every path converter used here accepts and writes out unchanged.
-_PLAIN = re.compile(r"[-a-zA-Z0-9_]+")
+_plain = re.compile(r"[-a-zA-Z0-9_]+").fullmatch
 
 # (resolver, script prefix, view name, argument names): the address with {name} fields.
 _patterns: dict[tuple, str] = {}
@@ -20,8 +20,9 @@ _patterns: dict[tuple, str] = {}
 def address(viewname: str, **kwargs: str) -> str:
     """``reverse(viewname, kwargs=kwargs)`` for values already in their URL form: a slug, a
     zero-padded day or month, a four-digit year."""
-    if not all(_PLAIN.fullmatch(value) for value in kwargs.values()):
-        return reverse(viewname, kwargs=kwargs)  # e.g. a Unicode slug, percent-encoded
+    for value in kwargs.values():
+        if not _plain(value):
+            return reverse(viewname, kwargs=kwargs)  # e.g. a Unicode slug, percent-encoded
     key = (get_resolver(get_urlconf()), get_script_prefix(), viewname, *kwargs)
     pattern = _patterns.get(key)
     if pattern is not None:

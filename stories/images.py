@@ -13,6 +13,7 @@ a JPEG fallback already reach every browser. Adding ``"AVIF"`` to
 ``ACCEPTED_FORMATS`` is all it would take once that changes.
 """
 
+import functools
 import hashlib
 import io
 import logging
@@ -373,7 +374,11 @@ def rendition_widths(crop_width: int) -> list[int]:
 
 
 def rendition_folder(image) -> str:
-    return f"renditions/{image.pk}/"
+    return _folder(image.pk)
+
+
+def _folder(pk) -> str:
+    return f"renditions/{pk}/"
 
 
 def renditions_for(image, ratio: str) -> list[Rendition]:
@@ -384,17 +389,34 @@ def renditions_for(image, ratio: str) -> list[Rendition]:
     """
     if not (image.pk and image.width and image.height):
         return []
+    return list(
+        _renditions(
+            image.pk,
+            image.file.name,
+            image.width,
+            image.height,
+            image.focal_x,
+            image.focal_y,
+            ratio,
+        )
+    )
+
+
+# Every list page and API answer names the renditions of each picture it shows: worked out
+# once per process for each master, focal point and ratio.
+@functools.lru_cache(maxsize=4096)
+def _renditions(pk, name, width, height, focal_x, focal_y, ratio) -> tuple[Rendition, ...]:
     rw, rh = RATIOS[ratio]
-    left, _, right, _ = crop_box(image.width, image.height, image.focal_x, image.focal_y, ratio)
+    left, _, right, _ = crop_box(width, height, focal_x, focal_y, ratio)
     key = hashlib.sha256(
-        f"{image.file.name}|{image.focal_x:.4f}|{image.focal_y:.4f}|{RENDITION_VERSION}".encode()
+        f"{name}|{focal_x:.4f}|{focal_y:.4f}|{RENDITION_VERSION}".encode()
     ).hexdigest()[:12]
-    folder = f"{rendition_folder(image)}{key}/"
-    return [
-        Rendition(f"{folder}{ratio}-{width}.{fmt}", width, max(round(width * rh / rw), 1), fmt)
-        for width in rendition_widths(right - left)
+    folder = f"{_folder(pk)}{key}/"
+    return tuple(
+        Rendition(f"{folder}{ratio}-{w}.{fmt}", w, max(round(w * rh / rw), 1), fmt)
+        for w in rendition_widths(right - left)
         for fmt in RENDITION_FORMATS
-    ]
+    )
 
 
 def all_renditions(image) -> list[Rendition]:

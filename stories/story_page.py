@@ -27,13 +27,19 @@ def _story_and_related(slug, now):
     return stories.annotate(tag_data=tags_of_each(), correction_data=corrections_of_each())
 
 
-def tags_read_with(story):
-    """The tags of a story loaded by ``story_and_related``, in order, as Tag instances."""
+def tag_fields_read_with(story):
+    """The tags of a story read with ``tags_of_each()``, in order, as dictionaries of their
+    id, name and slug."""
     tags = read(story.tag_data)
     if not ordered_aggregates():
         # In Tag's order: SQLite compares names as Python does.
         tags.sort(key=lambda fields: (fields["name"], fields["id"]))
-    return [Tag(**fields) for fields in tags]
+    return tags
+
+
+def tags_read_with(story):
+    """The tags of a story loaded by ``story_and_related``, in order, as Tag instances."""
+    return [Tag(**fields) for fields in tag_fields_read_with(story)]
 
 
 def corrections_read_with(story):
