@@ -107,6 +107,12 @@ class StoryListTests(ApiTestCase):
         assert ids("person=reporter") == [s.pk for s in self.stories[:3]]
         assert ids("kind=analysis") == [self.stories[3].pk]
         assert ids("section=budget&tag=shared") == [self.stories[3].pk]
+        # The same filters again with other values: each list is compiled once, then bound.
+        assert ids("tag=other") == [s.pk for i, s in enumerate(self.stories) if i % 3]
+        assert ids("kind=news") == [s.pk for i, s in enumerate(self.stories) if i != 3]
+        assert ids("section=budget&tag=other") == [
+            s.pk for i, s in enumerate(self.stories) if i % 2 and i % 3
+        ]
 
     def test_filters_by_the_time_a_story_last_changed_corrections_included(self):
         later = timezone.now()
