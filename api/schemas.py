@@ -26,6 +26,12 @@ class Error(Schema):
     detail: list[dict] | None = None
 
 
+class Retracted(Schema):
+    error: str
+    url: str = Field(description="The address of the retraction notice, with the corrections.")
+    retracted_at: datetime.datetime
+
+
 class Linked(Schema):
     id: int
     name: str

@@ -16,7 +16,7 @@ from ninja.errors import HttpError, ValidationError
 
 import caching
 from stories.listing import person_by_slug, section_by_slug, tag_by_slug
-from stories.models import Correction, Person, Section, Tag
+from stories.models import Correction, Person, Section, Story, Tag
 from stories.purging import ALL_STORIES, CORRECTIONS, SECTIONS, list_key
 
 from . import cursors, schemas
@@ -53,10 +53,11 @@ api = ContentApi(
 
 ERRORS = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, 429: schemas.Error}
 DETAIL_ERRORS = {**ERRORS, 404: schemas.Error}
+STORY_ERRORS = {**DETAIL_ERRORS, 410: schemas.Retracted}
 
 
-def _error(status, message, detail=None):
-    body = {"error": message}
+def _error(status, message, detail=None, **fields):
+    body = {"error": message, **fields}
     if detail is not None:
         body["detail"] = detail
     response = HttpResponse(json.dumps(body), status=status, content_type="application/json")
@@ -215,7 +216,7 @@ def stories(request, filters: Query[schemas.StoryFilters]):
 
 @api.get(
     "/stories/{story_id}/",
-    response={200: schemas.Story, **DETAIL_ERRORS},
+    response={200: schemas.Story, **STORY_ERRORS},
     summary="A story, whole",
     tags=["stories"],
 )
@@ -227,11 +228,24 @@ def story(request, story_id: int):
     now = timezone.now()
     data = shown.story_detail(story_id, _origin(request), now, _embargo_access(request))
     if data is None:
-        raise Http404
+        return _retracted(request, story_id)
     loaded = data.pop("_story")
     if data["embargo"] is not None:
         _log_embargoed(request, [loaded], now)
     return _answer(request, data, shown.modified(loaded))
+
+
+def _retracted(request, story_id):
+    """410 for a retracted story, with the address of its notice; else 404."""
+    story = Story.objects.retracted().filter(pk=story_id).first()
+    if story is None:
+        raise Http404
+    return _error(
+        410,
+        "This story was retracted: its notice and corrections are at its url.",
+        url=_origin(request).url(story.get_absolute_url()),
+        retracted_at=shown.iso(story.retracted_at),
+    )
 
 
 def _no_parameters(request):

@@ -77,7 +77,10 @@ def home(request):
 @require_safe
 def story_detail(request, year, month, day, slug):
     date_or_404(year, month, day)
-    story, related = story_page.public_story_and_related(request, slug)
+    try:
+        story, related = story_page.public_story_and_related(request, slug)
+    except Http404:
+        return retracted_story(request, year, month, day, slug)
     published = timezone.localdate(story.published_at)
     if (published.year, published.month, published.day) != (year, month, day):
         return redirect(story, permanent=True)
@@ -87,6 +90,22 @@ def story_detail(request, year, month, day, slug):
         "article_data": structured_data.news_article(request, story),
     }
     return render(request, "stories/story_detail.html", context)
+
+
+def retracted_story(request, year, month, day, slug):
+    """What stays at the address of a retracted story: the notice, and its corrections."""
+    story = get_object_or_404(Story.objects.retracted(), slug=slug)
+    published = timezone.localdate(story.published_at)
+    if (published.year, published.month, published.day) != (year, month, day):
+        return redirect(story, permanent=True)
+    corrections = sorted(
+        story.corrections.all(), key=lambda c: (c.published_at, c.pk), reverse=True
+    )
+    response = render(
+        request, "stories/story_retracted.html", {"story": story, "corrections": corrections}
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_safe

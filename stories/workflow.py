@@ -111,20 +111,31 @@ def can_publish(user) -> bool:
 
 
 def can_edit(user, story=None) -> bool:
-    """Editors edit any story; reporters only stories that have not gone to readers."""
+    """Editors edit any story but a retracted one; reporters only stories that have not gone
+    to readers."""
     if not user.has_perm("stories.change_story"):
         return False
-    if story is None or can_publish(user):
+    if story is None:
         return True
-    return story.status in (Status.DRAFT, Status.IN_REVIEW)
+    if story.status == Status.RETRACTED:
+        return False
+    return can_publish(user) or story.status in (Status.DRAFT, Status.IN_REVIEW)
 
 
 def can_delete(user, story=None) -> bool:
+    """A story readers may have seen is retracted, not deleted: only a superuser deletes it."""
     if not user.has_perm("stories.delete_story"):
         return False
-    if story is None or can_publish(user):
+    if story is None:
         return True
-    return story.status in (Status.DRAFT, Status.IN_REVIEW)
+    if story.has_reached_readers():
+        return user.is_superuser
+    return can_publish(user) or story.status in (Status.DRAFT, Status.IN_REVIEW)
+
+
+def can_retract(user, story=None) -> bool:
+    """Editors retract the stories readers can see."""
+    return can_publish(user) and (story is None or story.status == Status.PUBLISHED)
 
 
 def can_correct(user, story=None) -> bool:
@@ -239,6 +250,45 @@ def lift_embargo(story, *, by, note="") -> Story:
 
 
 @transaction.atomic
+def retract(story, *, by, text, note="") -> Correction:
+    """Withdraw a story readers have seen, telling them why in ``text``.
+
+    The story stays at its address as a notice of the retraction, with its corrections and
+    none of its text; it leaves every list, feed, sitemap and search, and nobody edits it
+    again. The notice is also a correction of the kind "Retraction", on the corrections page
+    and in its feeds. A story readers have not seen yet is unpublished instead.
+    """
+    _check_actor(by, note)
+    _lock(story)
+    _require(by, lambda user: can_retract(user, story))
+    if not story.is_public:
+        raise TransitionNotAllowed(
+            f"Readers cannot see “{story}”: unpublish it instead of retracting it."
+        )
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Tell readers why the story is retracted."})
+    Revision.baseline(story)
+    now = timezone.now()
+    story.status, story.retracted_at = Status.RETRACTED, now
+    story.save()
+    StatusChange.objects.create(
+        story=story,
+        from_status=Status.PUBLISHED,
+        to_status=Status.RETRACTED,
+        changed_by=_user(by),
+        changed_at=now,
+        publish_time=story.published_at,
+    )
+    PreviewLink.objects.filter(story=story).revoke()
+    retraction = Correction.objects.create(
+        story=story, kind=Correction.Kind.RETRACTION, text=text, published_at=now
+    )
+    Revision.record(story, _user(by), summary=_summary("Retracted", note))
+    return retraction
+
+
+@transaction.atomic
 def add_correction(story, *, by, kind, text, at=None, note="") -> Correction:
     """Append a correction to a published story; readers see it and the story's update time.
 
@@ -248,6 +298,8 @@ def add_correction(story, *, by, kind, text, at=None, note="") -> Correction:
     _lock(story)
     _require(by, lambda user: can_correct(user) and can_edit(user, story))
     check_correctable(story)
+    if kind == Correction.Kind.RETRACTION:
+        raise TransitionNotAllowed("A story is retracted with “Retract”, not by a correction.")
     Revision.baseline(story)
     correction = Correction(story=story, kind=kind, text=text)
     if at is not None:

@@ -298,6 +298,21 @@ class PageCacheTests(CachedPages, TestCase):
         for url in ["/tag/irs/", "/people/ada/"]:
             assert "Commissioner resigns" not in self.fresh(url).text
 
+    def test_retracting_a_story_leaves_its_notice_and_takes_it_out_of_every_list(self):
+        pages = self.pages_of(self.story)
+        self.cache(*pages, "/corrections/", "/corrections/rss/")
+        workflow.retract(self.story, by=self.editor, text="The letter we quoted was forged.")
+        notice = self.fresh(self.story.get_absolute_url())
+        assert notice.status_code == 200
+        assert "This story has been retracted" in notice.text
+        for url in ["/", "/section/money/", "/rss/", "/atom/", "/tag/irs/", "/people/ada/"]:
+            with self.subTest(url):
+                assert "Commissioner resigns" not in self.fresh(url).text
+        assert not self.in_story_sitemaps(self.story.get_absolute_url())
+        for url in ["/corrections/", "/corrections/rss/"]:
+            with self.subTest(url):
+                assert "The letter we quoted was forged." in self.fresh(url).text
+
     def test_deleting_a_story_removes_it(self):
         self.cache("/", self.story.get_absolute_url(), "/rss/")
         self.story.delete()

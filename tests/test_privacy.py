@@ -7,10 +7,18 @@ from urllib.parse import urlsplit
 
 from django.test import Client, TestCase
 
+from stories import workflow
 from stories.models import Correction, Person, PreviewLink, Source, Story
 from tests.helpers.accounts import make_user
 from tests.helpers.demo import load_demo
-from tests.helpers.factories import add_byline, cite, hidden_stories, make_person, make_source
+from tests.helpers.factories import (
+    add_byline,
+    cite,
+    hidden_stories,
+    make_person,
+    make_public_story,
+    make_source,
+)
 from tests.helpers.reader_data import make_image
 
 CANARY = "Zqxcanary"
@@ -57,6 +65,23 @@ class CanaryTests(TestCase):
         cls.main.hero_image = make_image(usage_note=f"{CANARY} licence terms")
         cls.main.save()
 
+        # A retracted story keeps its headline and corrections at its address, nothing else.
+        cls.retracted = make_public_story(
+            headline="A report we withdrew",
+            dek=f"{CANARY} retracted dek",
+            body=f"<p>{CANARY} retracted body</p>",
+            kicker=CANARY,
+            hero_image=make_image(alt_text=f"{CANARY} retracted alt"),
+        )
+        add_byline(cls.retracted, cls.secret_person)
+        cls.retracted.people.add(cls.secret_person)
+        cls.retracted.tags.add(f"{CANARY} topic")
+        cite(cls.retracted, make_source(name=f"{CANARY} retracted source"))
+        cls.retracted.related_stories.add(cls.main)
+        workflow.retract(
+            cls.retracted, by=workflow.SYSTEM, text="It rested on a forged memo.", note="test"
+        )
+
     def crawl(self, start, hidden):
         """Fetch ``start`` and every address linked from what they answer, and so on.
 
@@ -99,6 +124,7 @@ class CanaryTests(TestCase):
             "/corrections/",
             "/corrections/rss/",
             "/corrections/atom/",
+            self.retracted.get_absolute_url(),
             *hidden,
         ]
         responses = self.crawl(start, hidden)
@@ -123,6 +149,8 @@ class CanaryTests(TestCase):
         assert len(ok) > 40
         for path in [*hidden_urls, "/tag/zqxcanary-topic/", "/people/zqxcanary-person/"]:
             assert responses[path][0] == 404
+        notice = responses[self.retracted.get_absolute_url()][1]
+        assert "A report we withdrew" in notice and "It rested on a forged memo." in notice
 
     def test_the_canary_is_absent_from_every_api_answer(self):
         """Every API endpoint, and every API address its answers link to, as a reader and as a
@@ -133,6 +161,7 @@ class CanaryTests(TestCase):
         api_link = re.compile(r'"(?:api_url|next|stories_api_url)": "http://testserver([^"]+)"')
         hidden = [f"/api/v1/stories/{story.pk}/" for story in self.hidden.values()]
         hidden += [f"/api/v1/people/{self.secret_person.pk}/"]
+        retracted = f"/api/v1/stories/{self.retracted.pk}/"
         for headers in ({}, {"Authorization": f"Bearer {presented}"}):
             start = [
                 "/api/v1/stories/?limit=100",
@@ -142,14 +171,14 @@ class CanaryTests(TestCase):
                 "/api/v1/corrections/?limit=100",
                 "/api/v1/openapi.json",
             ]
-            seen, queue = set(), deque(start + hidden)
+            seen, queue = set(), deque([*start, retracted, *hidden])
             while queue and len(seen) < 1000:
                 path = queue.popleft()
                 if path in seen:
                     continue
                 seen.add(path)
                 response = self.client.get(path, headers=headers)
-                expected = 404 if path in hidden else 200
+                expected = 404 if path in hidden else 410 if path == retracted else 200
                 assert response.status_code == expected, (path, response.status_code)
                 body = response.content.decode()
                 assert CANARY.lower() not in body.lower(), path

@@ -12,6 +12,7 @@ from django.test import RequestFactory, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from stories import workflow
 from stories.models import (
     Correction,
     Image,
@@ -87,6 +88,27 @@ def bulk_delete_published_story(client):
         {"action": "delete_selected", ACTION_CHECKBOX_NAME: [story.pk], "post": "yes"},
     )
     return not Story.objects.filter(pk=story.pk).exists()
+
+
+def delete_story_never_shown(client):
+    story = story_in(Status.PUBLISHED, published_at=timezone.now() + timedelta(days=1))
+    client.post(admin_url("delete", story.pk), {"post": "yes"})
+    return not Story.objects.filter(pk=story.pk).exists()
+
+
+def retract_published_story(client):
+    story = make_public_story()
+    client.post(
+        admin_url("retract", story.pk), {"text": "It rested on a forged memo.", "confirm": "on"}
+    )
+    return Story.objects.get(pk=story.pk).status == Status.RETRACTED
+
+
+def edit_retracted_story(client):
+    story = make_public_story()
+    workflow.retract(story, by=workflow.SYSTEM, text="Withdrawn.", note="test")
+    client.post(admin_url("change", story.pk), story_post_data(story, headline="Edited"))
+    return Story.objects.get(pk=story.pk).headline == "Edited"
 
 
 def transition(name, start):
@@ -381,6 +403,7 @@ def filter_images_by_usage_note(client):
 
 REPORTER_UP = {"reporter", "editor", "superuser"}
 EDITOR_UP = {"editor", "superuser"}
+SUPERUSER = {"superuser"}
 NOBODY = set()
 
 MATRIX = [
@@ -389,8 +412,12 @@ MATRIX = [
     (edit_draft, REPORTER_UP),
     (edit_published_story, EDITOR_UP),
     (delete_draft, REPORTER_UP),
-    (delete_published_story, EDITOR_UP),
-    (bulk_delete_published_story, EDITOR_UP),
+    # A story readers may have seen is retracted instead; only a superuser deletes it.
+    (delete_published_story, SUPERUSER),
+    (bulk_delete_published_story, SUPERUSER),
+    (delete_story_never_shown, EDITOR_UP),
+    (retract_published_story, EDITOR_UP),
+    (edit_retracted_story, NOBODY),
     (transition("submit", Status.DRAFT), REPORTER_UP),
     (transition("return_to_draft", Status.IN_REVIEW), REPORTER_UP),
     (transition("publish", Status.IN_REVIEW), EDITOR_UP),

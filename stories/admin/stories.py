@@ -287,6 +287,8 @@ class StoryAdmin(NewsroomAdmin):
             return f"Scheduled for {timezone.localtime(story.published_at):%b %-d, %H:%M %Z}"
         if story.status == Story.Status.PUBLISHED:
             return "Live"
+        if story.status == Story.Status.RETRACTED:
+            return "Retracted"
         return "Not public"
 
     @admin.display(description="bylines")

@@ -42,6 +42,7 @@ def urls(model_admin):
         url("<int:object_id>/revisions/compare/", compare, "compare"),
         url("<int:object_id>/revisions/<int:revision_id>/restore/", restore, "restore"),
         url("<int:object_id>/correct/", correct, "correct"),
+        url("<int:object_id>/retract/", retract, "retract"),
     ]
 
 
@@ -106,6 +107,7 @@ def change_page_context(model_admin, request, object_id):
         "published_utc": _utc(story.published_at),
         "can_lift_embargo": editable and workflow.can_publish(user),
         "can_correct": editable and workflow.can_correct(user, story),
+        "can_retract": editable and workflow.can_retract(user, story) and story.is_public,
         "others_editing": (
             EditingPresence.others_editing(story, user, opening=request.method == "GET")
             if editable
@@ -232,6 +234,24 @@ class CorrectionForm(forms.ModelForm):
         fields = ["kind", "text"]
         help_texts = {"text": "What was wrong and what is right; readers see this text."}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Correction.Kind.added_by_editors()
+
+
+class RetractionForm(forms.Form):
+    text = forms.CharField(
+        label="Retraction notice",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why the story is withdrawn. Readers see this text at the story's address, "
+        "on the corrections page and in its feeds.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that the story's text leaves the site for good",
+        help_text="The headline, the notice and the corrections stay; nobody can edit the story "
+        "again.",
+    )
+
 
 def correct(model_admin, request, object_id):
     story = get_story(model_admin, request, object_id, change=True)
@@ -252,6 +272,26 @@ def correct(model_admin, request, object_id):
         return back_to(story)
     return render(
         model_admin, request, "correction_form.html", f"Correct “{story}”", story, form=form
+    )
+
+
+def retract(model_admin, request, object_id):
+    story = get_story(model_admin, request, object_id, change=True)
+    if not workflow.can_retract(request.user, story):
+        raise PermissionDenied
+    form = RetractionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.retract(story, by=request.user, text=form.cleaned_data["text"])
+        except workflow.TransitionNotAllowed as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return back_to(story)
+        messages.success(
+            request, f"“{story}” is retracted; readers see the notice at its address."
+        )
+        return back_to(story)
+    return render(
+        model_admin, request, "retraction_form.html", f"Retract “{story}”", story, form=form
     )
 
 

@@ -98,6 +98,11 @@ class StoryQuerySet(models.QuerySet):
             | Q(pk__in=Story.people.through.objects.filter(person__photo=image).values("story"))
         )
 
+    def retracted(self):
+        """Stories withdrawn after readers saw them. Each stays at its address as a notice of
+        the retraction, with its corrections, and in no list, feed, sitemap or search."""
+        return self.filter(status=Story.Status.RETRACTED)
+
     def waiting(self, at=None):
         """Published stories readers cannot see yet: scheduled, or held back by an embargo."""
         return self.filter(status=Story.Status.PUBLISHED).exclude(
@@ -119,6 +124,7 @@ class Story(KeepsOldSlugs):
         IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+        RETRACTED = "retracted", "Retracted"
 
     class Kind(models.TextChoices):
         NEWS = "news", "News"
@@ -165,6 +171,12 @@ class Story(KeepsOldSlugs):
         blank=True,
         help_text="Until this time the story reaches no reader through any channel, "
         "even when published.",
+    )
+    retracted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the story was retracted: it stays at its address as a retraction notice.",
     )
     last_significant_update = models.DateTimeField(
         null=True,
@@ -253,6 +265,17 @@ class Story(KeepsOldSlugs):
     def is_public(self) -> bool:
         return type(self).objects.public().filter(pk=self.pk).exists()
 
+    def has_reached_readers(self) -> bool:
+        """Whether readers may have seen the story, now or before: such a story is retracted,
+        not deleted, so that the record of what it said and of its corrections stays."""
+        if self.status == self.Status.RETRACTED or self.is_public:
+            return True
+        # Unpublished (and perhaps reopened) after its publish time had come. An embargo in
+        # force then is not recorded: such a story counts as seen.
+        return self.status_changes.filter(
+            from_status=self.Status.PUBLISHED, publish_time__lte=models.F("changed_at")
+        ).exists()
+
     @property
     def is_embargoed(self) -> bool:
         """An embargo is still in force, whatever the story's status."""
@@ -336,8 +359,9 @@ class Byline(models.Model):
 
 class CorrectionQuerySet(models.QuerySet):
     def public(self, at=None):
-        """Corrections readers may see: those on public stories."""
-        return self.filter(story__in=Story.objects.public(at))
+        """Corrections readers may see: those on public stories, and on retracted ones (whose
+        notice shows them)."""
+        return self.filter(story__in=Story.objects.public(at) | Story.objects.retracted())
 
 
 class Correction(Versioned):
@@ -346,6 +370,12 @@ class Correction(Versioned):
         CLARIFICATION = "clarification", "Clarification"
         UPDATE = "update", "Update"
         EDITORS_NOTE = "editors_note", "Editor's note"
+        RETRACTION = "retraction", "Retraction"
+
+        @classmethod
+        def added_by_editors(cls):
+            """The kinds an editor adds; a retraction comes only with retracting the story."""
+            return [(kind.value, kind.label) for kind in cls if kind != cls.RETRACTION]
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
@@ -361,6 +391,13 @@ class Correction(Versioned):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.story}"
+
+    def clean(self):
+        retracted = self.story_id is not None and self.story.status == Story.Status.RETRACTED
+        if self.kind == self.Kind.RETRACTION and not retracted:
+            raise ValidationError(
+                {"kind": "A retraction is added by retracting the story, from its page."}
+            )
 
     def save(self, *args, **kwargs):
         adding = self._state.adding

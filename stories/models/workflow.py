@@ -1,6 +1,7 @@
 import secrets
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.db import models
@@ -34,7 +35,21 @@ class StatusChange(models.Model):
         get_latest_by = "changed_at"
 
     def __str__(self):
-        return f"{self.story}: {self.from_status} → {self.to_status}"
+        return f"{self.story}: {self.from_label} → {self.to_label}"
+
+    @property
+    def from_label(self):
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self):
+        return _status_label(self.to_status)
+
+
+def _status_label(status):
+    """The name editors know a status by ("In review"), for a value that may be retired."""
+    from_model = dict(apps.get_model("stories", "Story").Status.choices)
+    return from_model.get(status, status.replace("_", " ").capitalize())
 
 
 def _new_preview_key():

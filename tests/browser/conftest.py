@@ -15,9 +15,11 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
+from stories import workflow
 from stories.models import Page, Person, PreviewLink, Section, Story, Tag
 from tests.helpers.browser import DRAFT_STORY, MAIN_STORY, NOT_FOUND, OutboundGuard, PolicyGuard
 from tests.helpers.demo import load_demo
+from tests.helpers.factories import make_public_story
 from tests.helpers.tools import require_tool
 from tests.helpers.validator import Validator
 
@@ -149,6 +151,10 @@ def demo(live_server):
     draft = Story.objects.get(slug=DRAFT_STORY)
     day = timezone.localtime(story.published_at)
     year, month = {"year": day.year}, {"year": day.year, "month": day.month}
+    withdrawn = make_public_story(section=story.section, headline="A report we withdrew")
+    workflow.retract(
+        withdrawn, by=workflow.SYSTEM, text="It rested on a forged memo.", note="browser tests"
+    )
     return {
         "home": "/",
         "story": story.get_absolute_url(),
@@ -164,6 +170,7 @@ def demo(live_server):
         "search results": reverse("stories:search") + "?q=Krause+resignation",
         "search with no results": reverse("stories:search") + "?q=zzxq",
         "shared preview": PreviewLink.objects.create(story=draft).get_absolute_url(),
+        "retracted story": withdrawn.get_absolute_url(),
         NOT_FOUND: "/no-such-page/",
     }
 

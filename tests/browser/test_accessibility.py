@@ -64,6 +64,7 @@ def admin_pages():
         "revision diff": reverse(f"{admin}story_compare", args=[story.pk])
         + f"?a={older.pk}&b={newer.pk}",
         "correction form": reverse(f"{admin}story_correct", args=[story.pk]),
+        "retraction form": reverse(f"{admin}story_retract", args=[story.pk]),
         "tag changelist": reverse(f"{admin}tag_changelist"),
         "tag change form": reverse(f"{admin}tag_change", args=[irs.pk]),
         "tag merge preview": reverse(f"{admin}tag_merge") + f"?tags={irs.pk}&tags={dotted.pk}",
