@@ -148,6 +148,10 @@ def can_correct(user, story=None) -> bool:
 def check_correctable(story):
     if story.status != Status.PUBLISHED:
         raise TransitionNotAllowed("Corrections are added to published stories only.")
+    if not story.is_public:
+        raise TransitionNotAllowed(
+            "Readers cannot see this story yet: change it instead of adding a correction."
+        )
 
 
 def available_transitions(user, story) -> list[Transition]:
@@ -305,7 +309,8 @@ def add_correction(story, *, by, kind, text, at=None, note="") -> Correction:
     if at is not None:
         correction.published_at = at
     correction.save()
-    summary = f"Added a {correction.get_kind_display().lower()}"
+    kind = correction.get_kind_display().lower()
+    summary = f"Added {'an' if kind[0] in 'aeiou' else 'a'} {kind}"
     Revision.record(story, _user(by), summary=_summary(summary, note))
     return correction
 

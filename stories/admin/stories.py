@@ -238,6 +238,22 @@ class StoryAdmin(NewsroomAdmin):
         bylines = Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         return super().get_queryset(request).prefetch_related(bylines, "tags")
 
+    def view_on_site(self, story):
+        """Only where a reader would find the story (its page, or its retraction notice)."""
+        if story.is_public or story.status == Story.Status.RETRACTED:
+            return story.get_absolute_url()
+        return None
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The form carries the revision it was opened from; that is no change of the story.
+        hidden = {"base_revision", str(form["base_revision"].label)}
+        message = super().construct_change_message(request, form, formsets, add)
+        for entry in message:
+            changed = entry.get("changed", {})
+            if "object" not in changed and "fields" in changed:
+                changed["fields"] = [name for name in changed["fields"] if name not in hidden]
+        return [entry for entry in message if entry.get("changed", {}).get("fields", True)]
+
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
 

@@ -106,7 +106,7 @@ def change_page_context(model_admin, request, object_id):
         "scheduled": story.is_scheduled,
         "published_utc": _utc(story.published_at),
         "can_lift_embargo": editable and workflow.can_publish(user),
-        "can_correct": editable and workflow.can_correct(user, story),
+        "can_correct": editable and workflow.can_correct(user, story) and story.is_public,
         "can_retract": editable and workflow.can_retract(user, story) and story.is_public,
         "others_editing": (
             EditingPresence.others_editing(story, user, opening=request.method == "GET")
@@ -124,6 +124,11 @@ def transition(request, story, name):
     if name not in workflow.TRANSITIONS:
         raise Http404("No such transition.")
     story = workflow.apply_transition(story, name, by=request.user)
+    if story.is_scheduled:
+        local = timezone.localtime(story.published_at)
+        return f"“{story}” is scheduled: readers see it from {local:%b %-d, %Y, %H:%M %Z}."
+    if story.is_embargoed:
+        return f"“{story}” is published; readers see it when its embargo ends."
     return f"“{story}” is now {story.get_status_display().lower()}."
 
 
