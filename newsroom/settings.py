@@ -80,7 +80,7 @@ for position, key in enumerate(SOURCE_ENCRYPTION_KEYS, start=1):
         ) from None
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, with the desk as its home
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -279,6 +279,27 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # The publication the site speaks for, used in page titles, feeds and structured data.
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "The Ledger")
+
+# Hand-off notes reach the people concerned by e-mail (stories/handoffs.py): in development
+# written to the console, unless EMAIL_HOST names an SMTP server; in production sent through
+# EMAIL_HOST (this machine's mail server unless set), with EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "desk@localhost")
 NEWSROOM_TAGLINE = os.environ.get(
     "NEWSROOM_TAGLINE", "Independent reporting on government, money and power"
 )

@@ -20,7 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Correction, PreviewLink, Revision, StatusChange, Story
+from . import handoffs
+from .models import Byline, Correction, Person, PreviewLink, Revision, StatusChange, Story
 from .models.revisions import BASELINE_SUMMARY
 from .models.stories import PUBLISH_PERMISSION
 from .revisions import restore_revision
@@ -198,13 +199,15 @@ def apply_transition(story, name, *, by, at=None, note="") -> Story:
         # Publishing without a time means now.
         story.published_at = at or story.published_at or timezone.now()
     story.save()
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         story=story,
         from_status=old_status,
         to_status=story.status,
         changed_by=_user(by),
         publish_time=story.published_at,
+        note=note.strip() if _user(by) else "",
     )
+    handoffs.tell_people_concerned(change)
     if story.status in (Status.PUBLISHED, Status.UNPUBLISHED):
         # A shared preview shows a story before readers see it. Once it is published the
         # public page serves reviewers too; once unpublished, nobody outside should see it.
@@ -276,14 +279,16 @@ def retract(story, *, by, text, note="") -> Correction:
     now = timezone.now()
     story.status, story.retracted_at = Status.RETRACTED, now
     story.save()
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         story=story,
         from_status=Status.PUBLISHED,
         to_status=Status.RETRACTED,
         changed_by=_user(by),
         changed_at=now,
         publish_time=story.published_at,
+        note=note.strip() if _user(by) else "",
     )
+    handoffs.tell_people_concerned(change)
     PreviewLink.objects.filter(story=story).revoke()
     retraction = Correction.objects.create(
         story=story, kind=Correction.Kind.RETRACTION, text=text, published_at=now
@@ -395,7 +400,8 @@ def save_story(story, *, by, base_revision=None, save_related=None, note="") -> 
 
     ``save_related``, if given, is called once the story row is saved, to save what hangs
     off it (tags, bylines, citations...), so that the revision holds them too. A new story
-    starts as a draft, created by ``by``. Returns the revision recorded.
+    starts as a draft, created by ``by``; given no byline, it carries the byline of the person
+    ``by`` signs in as, if any. Returns the revision recorded.
     """
     _check_actor(by, note)
     adding = story.pk is None
@@ -411,6 +417,10 @@ def save_story(story, *, by, base_revision=None, save_related=None, note="") -> 
     story.save()
     if save_related is not None:
         save_related()
+    if adding and _user(by) is not None and not story.bylines.exists():
+        writer = Person.of_user(by)
+        if writer is not None:
+            Byline.objects.create(story=story, person=writer, role=Byline.Role.BY, position=1)
     return Revision.record(
         story, _user(by), summary=_summary("Created" if adding else "Edited", note)
     )

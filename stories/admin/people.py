@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from stories.models import Person
 
@@ -19,6 +20,11 @@ class PersonAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
     @admin.display(description="photo")
     def photo_thumbnail(self, person):
         return thumbnail(person.photo)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -98,6 +98,7 @@ def change_page_context(model_admin, request, object_id):
         # So that the first recorded change can be compared with the story as it was opened.
         Revision.baseline(story)
     return {
+        "note_length": NOTE_LENGTH,
         "transitions": [
             (t.name, t.label_for(story)) for t in workflow.available_transitions(user, story)
         ],
@@ -119,11 +120,15 @@ def change_page_context(model_admin, request, object_id):
     }
 
 
+NOTE_LENGTH = 2000
+
+
 @button
 def transition(request, story, name):
     if name not in workflow.TRANSITIONS:
         raise Http404("No such transition.")
-    story = workflow.apply_transition(story, name, by=request.user)
+    note = request.POST.get("note", "")[:NOTE_LENGTH]
+    story = workflow.apply_transition(story, name, by=request.user, note=note)
     if story.is_scheduled:
         local = timezone.localtime(story.published_at)
         return f"“{story}” is scheduled: readers see it from {local:%b %-d, %Y, %H:%M %Z}."

@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 
 from stories.addresses import address
@@ -34,6 +35,16 @@ class Person(KeepsOldSlugs, Versioned):
     bio = models.TextField(blank=True)
     photo = models.ForeignKey(
         "stories.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name="staff account",
+        help_text="The sign-in account of this staff member: their new stories carry their "
+        "byline, and their desk lists the stories they are in. Only an editor sets this.",
     )
     is_staff_member = models.BooleanField(
         "staff",
@@ -78,4 +89,9 @@ class Person(KeepsOldSlugs, Versioned):
     def fields_for_editors_only(user) -> list[str]:
         """The fields ``user`` may not set on any person: marking someone as staff makes
         their page public at once, a publishing decision."""
-        return [] if user.has_perm(PUBLISH_PERMISSION) else ["is_staff_member"]
+        return [] if user.has_perm(PUBLISH_PERMISSION) else ["is_staff_member", "user"]
+
+    @staticmethod
+    def of_user(user):
+        """The person ``user`` signs in as, or None."""
+        return Person.objects.filter(user=user).first() if user.is_authenticated else None

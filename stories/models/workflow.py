@@ -29,6 +29,9 @@ class StatusChange(models.Model):
     publish_time = models.DateTimeField(
         null=True, blank=True, help_text="The publish time in force after the change."
     )
+    note = models.TextField(
+        blank=True, help_text="What the person handing the story on said about it."
+    )
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -54,6 +54,7 @@ def admin_pages():
 
     admin = "admin:stories_"
     return {
+        "desk (the admin home)": reverse("admin:index"),
         "story changelist": reverse(f"{admin}story_changelist"),
         "story add form": reverse(f"{admin}story_add"),
         "image picker": reverse(f"{admin}image_picker") + "?CKEditorFuncNum=-1",

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from stories.models import Story
 from tests.helpers.browser import choose, log_in, make_staff, type_body
-from tests.helpers.factories import make_section, make_story
+from tests.helpers.factories import make_person, make_section, make_story
 
 pytestmark = pytest.mark.browser
 
@@ -141,3 +141,42 @@ def test_reporter_forged_publish_action_is_refused(reporter_page, draft):
     assert draft.status == Story.Status.DRAFT
     assert not draft.is_public
     assert not draft.status_changes.exists()
+
+
+def test_reporter_hands_a_story_to_an_editor_with_a_note(new_page, screenshot):
+    reporter = make_staff("reporter", "Reporter")
+    make_staff("editor", "Editor")
+    make_person(name="Rae Porter", slug="rae-porter", user=reporter, is_staff_member=True)
+    section = make_section(name="Government", slug="government")
+    page = new_page()
+    log_in(page, "reporter")
+
+    page.goto("/admin/stories/story/add/")
+    page.get_by_label("Headline:", exact=True).press_sequentially(HEADLINE)
+    type_body(page, "What the audit will cover.")
+    choose(page, "Section", "Gov", section.name)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    story = Story.objects.get(headline=HEADLINE)
+    assert [byline.person.name for byline in story.bylines.all()] == ["Rae Porter"]
+
+    workflow = page.get_by_role("region", name="Workflow")
+    workflow.get_by_label("Note for the next person (optional)").fill(
+        "Ready, but the Treasury figure needs a check."
+    )
+    workflow.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("in review")
+    expect(page.get_by_role("region", name="Workflow")).to_contain_text(
+        "Ready, but the Treasury figure needs a check."
+    )
+
+    editor = new_page()
+    log_in(editor, "editor")
+    editor.goto("/admin/")
+    waiting = editor.get_by_role("region", name="Waiting for review")
+    expect(waiting).to_contain_text(HEADLINE)
+    expect(waiting).to_contain_text("Ready, but the Treasury figure needs a check.")
+    screenshot(editor, "editor-desk-with-a-note")
+    waiting.get_by_role("link", name=HEADLINE).click()
+    expect(editor.get_by_role("heading", level=1)).to_be_visible()
+    assert f"/admin/stories/story/{story.pk}/change/" in editor.url
