@@ -73,7 +73,10 @@ class RevisionRecordTests(TestCase):
         data = story_post_data(
             Story(headline="First", slug="first", section=section), base_revision=0
         )
-        self.client.post(reverse("admin:stories_story_add"), data | {"tags": "IRS, Privacy"})
+        self.client.post(
+            reverse("admin:stories_story_add"),
+            data | {"tags": "IRS, Privacy", "create_tags": ["IRS", "Privacy"]},
+        )
         story = Story.objects.get(slug="first")
         self.client.post(admin_url("change", story.pk), story_post_data(story, headline="Second"))
         first, second = story.revisions.order_by("pk")

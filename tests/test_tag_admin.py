@@ -378,12 +378,39 @@ class TagInputTests(TagAdminFixture, TestCase):
         data = self.story_form_data(
             url, tags=" irs, internal revenue service ,data   sharing, Audits,"
         )
-        response = self.client.post(url, data)
+        refused = self.client.post(url, data)
+        assert refused.status_code == 200
+        assert "No tag is called “data sharing”, “Audits”." in refused.text
+        for name in ["data sharing", "Audits"]:
+            assert f'name="create_tags" value="{name}"' in refused.text
+        assert "internal revenue service ,data   sharing, Audits" in refused.text  # as typed
+        assert not Tag.objects.filter(name__in=["Audits", "data sharing"]).exists()
+        response = self.client.post(url, data | {"create_tags": ["data sharing", "Audits"]})
         assert response.status_code == 302, response.context["adminform"].form.errors
         story = Story.objects.get(slug="audit-season")
         assert sorted(story.tags.names()) == ["Audits", "IRS", "data sharing"]
         assert Tag.objects.filter(name__iexact="irs").count() == 1
         assert not Tag.objects.filter(name__iexact="internal revenue service").exists()
+
+    def test_a_half_typed_name_is_never_silently_created(self):
+        self.client.force_login(self.reporter)
+        make_section()
+        url = reverse("admin:stories_story_add")
+        response = self.client.post(url, self.story_form_data(url, tags="IRS, IR"))
+        assert response.status_code == 200
+        assert "No tag is called “IR”." in response.text
+        assert 'value="IRS, IR"' in response.text  # kept as typed, not applied
+        assert not Tag.objects.filter(name="IR").exists()
+        assert not Story.objects.filter(slug="audit-season").exists()
+
+    def test_a_name_chosen_to_be_created_is_created_on_save(self):
+        self.client.force_login(self.reporter)
+        make_section()
+        url = reverse("admin:stories_story_add")
+        data = self.story_form_data(url, tags="IRS, Audit trail", create_tags=["Audit trail"])
+        assert self.client.post(url, data).status_code == 302
+        story = Story.objects.get(slug="audit-season")
+        assert sorted(story.tags.names()) == ["Audit trail", "IRS"]
 
 
 class TagFieldTests(TestCase):

@@ -24,14 +24,17 @@ from stories.search import search_stories
 from . import story_views
 from .base import BoundedDatesMixin, CheckedIdsMixin, NewsroomAdmin
 from .revisions import describe_changes
-from .tag_input import TagInputField
+from .tag_input import NewTagsField, TagInputField, confirm_new_tags, parse_tag_list
 from .versions import VersionedForm
 
 # The story form's fields, in the groups the admin shows. A new field of the story is added
 # here, besides the model, its migration and the reader's template.
 FIELDSETS = [
     (None, {"fields": ["kicker", "headline", "dek", "slug", "body"]}),
-    ("Placement", {"fields": ["section", "kind", "dateline", "tags", "hero_image"]}),
+    (
+        "Placement",
+        {"fields": ["section", "kind", "dateline", "tags", "create_tags", "hero_image"]},
+    ),
     (
         "Publication",
         {"fields": ["status", "published_at", "embargo_until", "last_significant_update"]},
@@ -61,6 +64,7 @@ BODY_EXTENSIONS = {
 
 class StoryForm(forms.ModelForm):
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    create_tags = NewTagsField()
 
     # Who is saving: set for each request by StoryAdmin.get_form.
     user = None
@@ -78,9 +82,13 @@ class StoryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk:
             self.initial["base_revision"] = Revision.latest_id(self.instance)
+        if self.is_bound:  # Any name typed may be one the editor chose to create.
+            typed = parse_tag_list(self.data.get(self.add_prefix("tags"), ""))
+            self.fields["create_tags"].choices = [(name, name) for name in typed]
 
     def clean(self):
         cleaned = super().clean()
+        confirm_new_tags(self)
         base = (cleaned.get("base_revision") or 0) if self.instance.pk else None
         try:
             workflow.check_save(self.instance, cleaned, by=self.user, base_revision=base)

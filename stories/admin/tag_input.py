@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from taggit.forms import TagField
 
-from stories.models.tags import MAX_TAGS_PER_STORY, check_story_tag_names
+from stories.models.tags import MAX_TAGS_PER_STORY, check_story_tag_names, unknown_tag_names
 
 
 def parse_tag_list(text: str) -> list[str]:
@@ -44,8 +44,9 @@ class TagInputField(TagField):
 
     def __init__(self, **kwargs):
         kwargs["help_text"] = (
-            "Separate tags with commas. Start typing to choose an existing tag; "
-            f"a name that matches none creates a new tag. At most {MAX_TAGS_PER_STORY} tags."
+            "Separate tags with commas. Start typing to choose an existing tag. A name that "
+            "matches none becomes a new tag only when you choose “Create tag” for it, or tick "
+            f"it when saving. At most {MAX_TAGS_PER_STORY} tags."
         )
         super().__init__(**kwargs)
 
@@ -59,3 +60,44 @@ class TagInputField(TagField):
             return False
         typed = {name.lower() for name in parse_tag_list(data or "")}
         return typed != {tag.name.lower() for tag in initial or []}
+
+
+class NewTagsField(forms.MultipleChoiceField):
+    """The typed names an editor chose to create as new tags (see ``confirm_new_tags``).
+
+    Hidden, and filled by the tag input's "Create tag" option, until a save finds names that
+    match no tag; then it offers each of them as a checkbox."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            label="Create new tags",
+            widget=forms.MultipleHiddenInput,
+            help_text="Tick each name to create it as a new tag; untick it, and correct the "
+            "tags above, to use an existing tag instead.",
+            **kwargs,
+        )
+
+    def offer(self, names):
+        self.widget = forms.CheckboxSelectMultiple()
+        self.choices = [(name, name) for name in names]
+
+
+def confirm_new_tags(form, tags_field="tags", new_field="create_tags"):
+    """Refuse tag names that match no tag unless the editor chose to create them.
+
+    A half-typed name ("IR") is then kept in the field with a hint, instead of silently
+    becoming a new tag."""
+    names = form.cleaned_data.get(tags_field)
+    if not names:
+        return
+    chosen = {name.lower() for name in form.cleaned_data.get(new_field) or []}
+    unknown = [name for name in unknown_tag_names(names) if name.lower() not in chosen]
+    if unknown:
+        form.fields[new_field].offer(unknown)
+        listed = ", ".join(f"“{name}”" for name in unknown)
+        form.add_error(
+            tags_field,
+            f"No tag is called {listed}. Choose an existing tag, or tick the name under "
+            "“Create new tags” to create it.",
+        )

@@ -238,6 +238,23 @@ class StoryTagManager(_TaggableManager):
         super().set(canonical_tags(tags), **kwargs)
 
 
+def unknown_tag_names(names) -> list[str]:
+    """The names among ``names`` that no tag has, as its name or an alias (ignoring case and
+    spacing): applying them would create new tags."""
+    tidied = [normalize_tag_name(name) for name in names]
+    tidied = [name for name in tidied if name]
+    if not tidied:
+        return []
+    wanted = Q.create([("name__iexact", name) for name in tidied], connector=Q.OR)
+    alias_wanted = Q.create([("aliases__name__iexact", name) for name in tidied], connector=Q.OR)
+    known = set()
+    for name, alias in Tag.objects.filter(wanted | alias_wanted).values_list(
+        "name", "aliases__name"
+    ):
+        known.update(value.lower() for value in (name, alias) if value)
+    return [name for name in tidied if name.lower() not in known]
+
+
 def canonical_tags(tags) -> list:
     """``tags`` (names or Tag objects) with names tidied and aliases replaced by their tag."""
     cleaned = []

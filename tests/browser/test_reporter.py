@@ -180,3 +180,28 @@ def test_reporter_hands_a_story_to_an_editor_with_a_note(new_page, screenshot):
     waiting.get_by_role("link", name=HEADLINE).click()
     expect(editor.get_by_role("heading", level=1)).to_be_visible()
     assert f"/admin/stories/story/{story.pk}/change/" in editor.url
+
+
+def test_reporter_creates_a_new_tag_only_by_choosing_to(reporter_page, draft):
+    page = reporter_page
+    make_section(name="Government", slug="government")
+    page.goto(f"/admin/stories/story/{draft.pk}/change/")
+    tags = page.get_by_role("combobox", name="Tags")
+    tags.press_sequentially("Audit tra")
+    create = page.get_by_role("option", name="Create tag “Audit tra”")
+    expect(create).to_be_visible()
+    tags.press("Escape")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errorlist")).to_contain_text("No tag is called “Audit tra”.")
+    assert not draft.tags.exists()
+
+    tags = page.get_by_role("combobox", name="Tags")
+    tags.fill("")
+    tags.press_sequentially("Audit trail")
+    expect(page.get_by_role("option", name="Create tag “Audit trail”")).to_be_visible()
+    tags.press("ArrowDown")
+    tags.press("Enter")
+    expect(tags).to_have_value("Audit trail, ")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert list(draft.tags.names()) == ["Audit trail"]

@@ -1,8 +1,9 @@
 /*
  * Autocomplete for the comma-separated tag input on the story form, following the
  * WAI-ARIA combobox pattern (list autocomplete, no automatic selection): arrows move
- * through the matches, Enter picks one, Escape closes the list. Typing a name that
- * matches nothing still creates that tag when the story is saved.
+ * through the matches, Enter picks one, Escape closes the list. A name that matches no tag
+ * is offered last as "Create tag": only choosing it marks the name to be created on save
+ * (a hidden "create_tags" value); otherwise saving asks to confirm it.
  */
 "use strict";
 (function () {
@@ -67,9 +68,25 @@
             }
         }
 
+        function markToCreate(name) {
+            const form = input.form;
+            const already = Array.from(form.querySelectorAll("input[name=create_tags]"))
+                .some((field) => field.value.toLowerCase() === name.toLowerCase());
+            if (!already) {
+                const field = document.createElement("input");
+                field.type = "hidden";
+                field.name = "create_tags";
+                field.value = name;
+                container.append(field);
+            }
+        }
+
         function choose(index) {
             cancelLookUp();
             const name = options[index].name;
+            if (options[index].create) {
+                markToCreate(name);
+            }
             const value = input.value;
             const segment = segmentAt(value, input.selectionStart ?? value.length);
             const before = value.slice(0, segment.start);
@@ -78,8 +95,9 @@
             input.value = before + inserted + after;
             const caret = (before + inserted).length;
             input.setSelectionRange(caret, caret);
+            const created = options[index].create;
             close();
-            status.textContent = name + " added.";
+            status.textContent = name + (created ? " will be created as a new tag when you save." : " added.");
         }
 
         function show(results, term) {
@@ -90,6 +108,9 @@
             );
             // The same matches again (a keystroke that changed nothing) leave the list as it
             // is, so an option under the pointer is not swapped for a copy mid-click.
+            if (!results.some((result) => result.name.toLowerCase() === term.toLowerCase())) {
+                matches.push({name: term, create: true});
+            }
             const same = !listbox.hidden && matches.length === options.length &&
                 matches.every((result, i) => result.name === options[i].name && result.count === options[i].count);
             if (same) {
@@ -102,11 +123,16 @@
                 option.id = listbox.id + "_option" + i;
                 option.setAttribute("role", "option");
                 option.setAttribute("aria-selected", "false");
-                option.append(result.name);
-                const count = document.createElement("span");
-                count.className = "tag-input-count";
-                count.textContent = "(" + result.count + (result.count === 1 ? " story)" : " stories)");
-                option.append(count);
+                if (result.create) {
+                    option.append("Create tag “" + result.name + "”");
+                    option.className = "tag-input-create";
+                } else {
+                    option.append(result.name);
+                    const count = document.createElement("span");
+                    count.className = "tag-input-count";
+                    count.textContent = "(" + result.count + (result.count === 1 ? " story)" : " stories)");
+                    option.append(count);
+                }
                 if (result.alias) {
                     const alias = document.createElement("span");
                     alias.className = "tag-input-alias";
@@ -117,15 +143,13 @@
                 listbox.append(option);
             });
             active = -1;
-            if (options.length) {
-                listbox.hidden = false;
-                input.setAttribute("aria-expanded", "true");
-                status.textContent = options.length + (options.length === 1 ? " existing tag matches" : " existing tags match") +
-                    ". Use the up and down arrows to choose, Enter to add.";
-            } else {
-                close();
-                status.textContent = "No existing tag matches “" + term + "”; saving creates it.";
-            }
+            const existing = options.filter((result) => !result.create).length;
+            listbox.hidden = false;
+            input.setAttribute("aria-expanded", "true");
+            status.textContent = (existing ? existing + (existing === 1 ? " existing tag matches" : " existing tags match")
+                : "No existing tag matches “" + term + "”") +
+                ". Use the up and down arrows to choose, Enter to add" +
+                (existing === options.length ? "." : "; the last option creates a new tag.");
         }
 
         function lookUp() {
