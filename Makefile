@@ -25,11 +25,13 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production mode, locally: a throwaway SECRET_KEY and source key unless set (never in production),
-# plain HTTP (HTTPS=0: no redirect to HTTPS, no HSTS, cookies without Secure), then migrate,
-# collect the static files and start gunicorn.
+# plain HTTP (HTTPS=0: no redirect to HTTPS, no HSTS, cookies without Secure), tasks stored in
+# the database for `manage.py db_worker` (run it beside), then migrate, collect the static
+# files and start gunicorn.
 serve: export DEBUG := 0
 serve: export ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1]
 serve: export HTTPS ?= 0
+serve: export TASKS_BACKEND ?= database
 serve: install
 	@if [ -z "$$SECRET_KEY" ]; then \
 	    echo "make serve: SECRET_KEY is not set, using a throwaway key for this run only." >&2; \

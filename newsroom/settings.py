@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "caching",
     "stories",
     "api",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,21 @@ PAGE_CACHE_HORIZON_KEY = "visibility"
 API_PATH = "/api/"
 API_ANONYMOUS_RATE_LIMIT = int(os.environ.get("API_ANONYMOUS_RATE_LIMIT", "60"))
 API_RATE_LIMIT_CACHE = "default"
+
+# Background work (django.tasks): image renditions, tag merges, front-cache purges, search
+# reindexing, webhook deliveries. "immediate" (development, tests) runs each task at once in
+# the process that enqueues it; "database" (django-tasks-db) stores it for
+# ``manage.py db_worker`` to run, which is what production uses.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {TASKS_BACKEND!r}; set it to {' or '.join(_TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
 # Tags are one identity regardless of case: "IRS", "irs" and "Irs" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True
