@@ -47,10 +47,12 @@ class Changes:
     # For each story saved, the section it was public in before this transaction touched it
     # (None: it was not public). A story changed without a save is not here.
     public_before: dict[int, int | None] = field(default_factory=dict)
+    # Library images saved (their renditions may be missing).
+    images: set[int] = field(default_factory=set)
     using: str = DEFAULT_DB_ALIAS
 
     def __bool__(self):
-        return bool(self.stories or self.reindex or self.keys)
+        return bool(self.stories or self.reindex or self.keys or self.images)
 
 
 _listeners = []
@@ -62,8 +64,10 @@ def listener(function):
     return function
 
 
-def touch(*, stories=(), reindex=(), keys=(), public_before=None, using=DEFAULT_DB_ALIAS):
-    """Add to the current transaction's record (ids of stories, surrogate keys)."""
+def touch(
+    *, stories=(), reindex=(), keys=(), public_before=None, images=(), using=DEFAULT_DB_ALIAS
+):
+    """Add to the current transaction's record (ids of stories, surrogate keys, images)."""
     connection = connections[using]
     record = getattr(connection, "newsroom_changes", None)
     if record is None:
@@ -71,6 +75,7 @@ def touch(*, stories=(), reindex=(), keys=(), public_before=None, using=DEFAULT_
     record.stories.update(stories)
     record.reindex.update(reindex)
     record.keys.update(keys)
+    record.images.update(images)
     for pk, section in (public_before or {}).items():
         record.public_before.setdefault(pk, section)
     # One callback per touch keeps the record alive through a rolled-back savepoint
@@ -208,6 +213,7 @@ def _entity_saved(sender, instance, created=False, raw=False, **kwargs):
     touch(
         reindex=list(reindex),
         keys=[f"{prefix}-{instance.pk}", f"{prefix}-all", f"list-{prefix}s"],
+        images=[instance.pk] if sender is Image else (),
         using=instance._state.db,
     )
 

@@ -386,15 +386,19 @@ def renditions_for(image, ratio: str) -> list[Rendition]:
         return []
     rw, rh = RATIOS[ratio]
     left, _, right, _ = crop_box(image.width, image.height, image.focal_x, image.focal_y, ratio)
-    key = hashlib.sha256(
-        f"{image.file.name}|{image.focal_x:.4f}|{image.focal_y:.4f}|{RENDITION_VERSION}".encode()
-    ).hexdigest()[:12]
-    folder = f"{rendition_folder(image)}{key}/"
+    folder = f"{rendition_folder(image)}{rendition_key(image)}/"
     return [
         Rendition(f"{folder}{ratio}-{width}.{fmt}", width, max(round(width * rh / rw), 1), fmt)
         for width in rendition_widths(right - left)
         for fmt in RENDITION_FORMATS
     ]
+
+
+def rendition_key(image) -> str:
+    """What the renditions of ``image`` are cut from: its master and focal point."""
+    return hashlib.sha256(
+        f"{image.file.name}|{image.focal_x:.4f}|{image.focal_y:.4f}|{RENDITION_VERSION}".encode()
+    ).hexdigest()[:12]
 
 
 def all_renditions(image) -> list[Rendition]:
