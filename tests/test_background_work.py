@@ -9,11 +9,14 @@ from datetime import timedelta
 
 from django.tasks import default_task_backend
 from django.test import TestCase, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from stories import changes, images, workflow
-from stories.models import Image
+from stories.models import Image, Tag, TaggedStory, TagMerge
+from stories.tagging import carry_out_merge, carry_out_undo, merge_tags, request_merge
 from stories.tasks import REINDEX_INLINE, cut_renditions, reindex
+from tests.helpers.accounts import make_user
 from tests.helpers.factories import make_public_story, make_story
 from tests.helpers.pictures import TemporaryMedia, picture_bytes, upload
 
@@ -143,3 +146,62 @@ class FrontCachePurgeTests(TestCase):
                     assert retry is None  # given up: the page expires with its s-maxage
         assert [round(d / FIRST_DELAY) for d in delays] == [1, 2, 4, 8, 16]
         assert all(d < FIRST_DELAY * 16 + timedelta(seconds=1) for d in delays)
+
+
+@override_settings(TASKS=STORED_NOT_RUN)
+class TagMergeInTheBackgroundTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.irs = Tag.objects.create(name="IRS")
+        cls.dotted = Tag.objects.create(name="I.R.S.")
+        cls.story = make_story()
+        cls.story.tags.add(cls.dotted)
+
+    def setUp(self):
+        default_task_backend.results.clear()
+        self.client.force_login(self.editor)
+
+    def history(self):
+        return self.client.get(reverse("admin:stories_tagmerge_changelist")).text
+
+    def test_a_merge_is_in_progress_in_the_history_until_its_task_has_run_then_done(self):
+        response = self.client.post(
+            reverse("admin:stories_tag_merge"),
+            {"tags": [self.irs.pk, self.dotted.pk], "target": self.irs.pk},
+            follow=True,
+        )
+        assert "Merging I.R.S. into “IRS”: the merge history shows when it is done." in (
+            response.text
+        )
+        merge = TagMerge.objects.get()
+        assert merge.state == TagMerge.State.IN_PROGRESS
+        assert "In progress" in self.history()
+        assert list(self.story.tags.all()) == [self.dotted]  # nothing merged in the request
+
+        [queued] = enqueued(carry_out_merge)
+        assert carry_out_merge.call(*queued.args) == TagMerge.State.DONE
+        assert list(self.story.tags.all()) == [self.irs]
+        assert "Done" in self.history()
+        # Run again (a worker killed after the merge committed): nothing more happens.
+        assert carry_out_merge.call(*queued.args) == TagMerge.State.DONE
+        assert TaggedStory.objects.filter(content_object_id=self.story.pk).count() == 1
+
+    def test_a_merge_whose_target_went_away_fails_and_says_why(self):
+        merge = request_merge([self.dotted], self.irs, by=self.editor)
+        Tag.objects.filter(pk=self.irs.pk).delete()
+        assert carry_out_merge.call(merge.pk) == TagMerge.State.FAILED
+        assert "The tag “IRS” was deleted or merged away before this merge could run" in (
+            self.history()
+        )
+        assert list(self.story.tags.all()) == [self.dotted]
+
+    def test_an_undo_is_in_progress_then_done(self):
+        merge = merge_tags([self.dotted], self.irs, by=self.editor)
+        undo_url = reverse("admin:stories_tagmerge_undo", args=[merge.pk])
+        response = self.client.post(undo_url, follow=True)
+        assert "Undoing the merge of I.R.S.: see its state below." in response.text
+        assert "Being undone" in self.history()
+        assert carry_out_undo.call(merge.pk) == TagMerge.State.UNDONE
+        assert carry_out_undo.call(merge.pk) == TagMerge.State.UNDONE
+        assert [tag.name for tag in self.story.tags.all()] == ["I.R.S."]
