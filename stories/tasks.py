@@ -29,7 +29,8 @@ def cut_renditions(image_id: int) -> int:
     if image is None or image.renditions_ready:
         return 0
     with transaction.atomic():
-        written = image.make_renditions()
+        # All of them: a file found already may be one a killed worker left half written.
+        written = image.make_renditions(force=True)
         # Pages showing the master while the renditions were prepared show them now.
         changes.touch(keys=[f"image-{image.pk}"])
     return written

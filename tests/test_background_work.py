@@ -205,3 +205,37 @@ class TagMergeInTheBackgroundTests(TestCase):
         assert carry_out_undo.call(merge.pk) == TagMerge.State.UNDONE
         assert carry_out_undo.call(merge.pk) == TagMerge.State.UNDONE
         assert [tag.name for tag in self.story.tags.all()] == ["I.R.S."]
+
+
+@override_settings(TASKS=DATABASE)
+class FailedTaskTests(TemporaryMedia, TestCase):
+    def test_a_failed_task_is_listed_for_admins_with_its_error(self):
+        from django_tasks_db.management.commands.db_worker import Worker
+        from django_tasks_db.models import DBTaskResult
+
+        image = Image.objects.create(
+            file=upload(picture_bytes()), alt_text="The scene", credit="Staff"
+        )
+        with open(image.file.path, "wb") as master:
+            master.write(b"not a picture any more")
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test",
+            excluded_queue_names=[],
+        )
+        worker.run()
+
+        failed = DBTaskResult.objects.get()
+        assert failed.status == "FAILED"
+        self.client.force_login(make_user("superuser"))
+        listing = self.client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+        assert "cut_renditions" in listing.text
+        page = self.client.get(
+            reverse("admin:django_tasks_database_dbtaskresult_change", args=[failed.pk])
+        )
+        assert "UnidentifiedImageError" in page.text
