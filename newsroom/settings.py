@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "caching",
     "stories",
     "api",
+    "webhooks",
     "django_tasks_db",
 ]
 
@@ -289,6 +290,11 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
         f"TASKS_BACKEND is {TASKS_BACKEND!r}; set it to {' or '.join(_TASK_BACKENDS)}."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+
+# Webhooks (webhooks/): seconds before a failed delivery is tried again (doubling each time),
+# and failed attempts in a row after which an endpoint is disabled.
+WEBHOOK_RETRY_DELAY = float(os.environ.get("WEBHOOK_RETRY_DELAY", "60"))
+WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "15"))
 
 # Tags are one identity regardless of case: "IRS", "irs" and "Irs" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True

@@ -49,10 +49,15 @@ class Changes:
     public_before: dict[int, int | None] = field(default_factory=dict)
     # Library images saved (their renditions may be missing).
     images: set[int] = field(default_factory=set)
+    # What the editorial workflow did to a story besides moving it: "corrected", "updated"
+    # (a significant update), "embargo_lifted" (see ``stories.workflow``).
+    actions: dict[int, set[str]] = field(default_factory=dict)
+    # The public address of each story deleted while readers could see it.
+    removed: dict[int, str] = field(default_factory=dict)
     using: str = DEFAULT_DB_ALIAS
 
     def __bool__(self):
-        return bool(self.stories or self.reindex or self.keys or self.images)
+        return bool(self.stories or self.reindex or self.keys or self.images or self.removed)
 
 
 _listeners = []
@@ -65,9 +70,17 @@ def listener(function):
 
 
 def touch(
-    *, stories=(), reindex=(), keys=(), public_before=None, images=(), using=DEFAULT_DB_ALIAS
+    *,
+    stories=(),
+    reindex=(),
+    keys=(),
+    public_before=None,
+    images=(),
+    actions=None,
+    removed=None,
+    using=DEFAULT_DB_ALIAS,
 ):
-    """Add to the current transaction's record (ids of stories, surrogate keys, images)."""
+    """Add to the current transaction's record (ids of stories, surrogate keys, images...)."""
     connection = connections[using]
     record = getattr(connection, "newsroom_changes", None)
     if record is None:
@@ -76,6 +89,9 @@ def touch(
     record.reindex.update(reindex)
     record.keys.update(keys)
     record.images.update(images)
+    for pk, action in (actions or {}).items():
+        record.actions.setdefault(pk, set()).add(action)
+    record.removed.update(removed or {})
     for pk, section in (public_before or {}).items():
         record.public_before.setdefault(pk, section)
     # One callback per touch keeps the record alive through a rolled-back savepoint
@@ -132,13 +148,19 @@ def _story_saving(sender, instance, raw=False, **kwargs):
     record = getattr(connections[using], "newsroom_changes", None)
     if record is not None and instance.pk in record.public_before:
         return
-    instance._public_before = {
-        instance.pk: Story.objects.using(using)
-        .public()
-        .filter(pk=instance.pk)
-        .values_list("section_id", flat=True)
-        .first()
-    }
+    instance._public_before = {instance.pk: _public_section(instance.pk, using)}
+
+
+def _public_section(pk, using):
+    public = Story.objects.using(using).public()
+    return public.filter(pk=pk).values_list("section_id", flat=True).first()
+
+
+def _story_deleting(sender, instance, **kwargs):
+    using = instance._state.db or DEFAULT_DB_ALIAS
+    section = _public_section(instance.pk, using)
+    instance._public_before = {instance.pk: section}
+    instance._removed = {instance.pk: instance.get_absolute_url()} if section else {}
 
 
 def _story_saved(sender, instance, raw=False, **kwargs):
@@ -148,7 +170,12 @@ def _story_saved(sender, instance, raw=False, **kwargs):
 
 
 def _story_deleted(sender, instance, **kwargs):
-    touch(stories=[instance.pk], using=instance._state.db)
+    touch(
+        stories=[instance.pk],
+        public_before=getattr(instance, "_public_before", None),
+        removed=getattr(instance, "_removed", None),
+        using=instance._state.db,
+    )
 
 
 def _part_of_a_story_changed(sender, instance, raw=False, origin=None, **kwargs):
@@ -247,6 +274,7 @@ def _source_changed(sender, instance, raw=False, **kwargs):
 def connect():
     pre_save.connect(_story_saving, sender=Story, dispatch_uid="changes_story_saving")
     post_save.connect(_story_saved, sender=Story, dispatch_uid="changes_story_saved")
+    pre_delete.connect(_story_deleting, sender=Story, dispatch_uid="changes_story_deleting")
     post_delete.connect(_story_deleted, sender=Story, dispatch_uid="changes_story_deleted")
     for model in (Byline, Citation, Correction):
         for signal in (post_save, post_delete):

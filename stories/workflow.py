@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import changes
 from .models import Correction, PreviewLink, Revision, StatusChange, Story
 from .models.revisions import BASELINE_SUMMARY
 from .models.stories import PUBLISH_PERMISSION
@@ -234,6 +235,7 @@ def lift_embargo(story, *, by, note="") -> Story:
     Revision.baseline(story)
     story.embargo_until = None
     story.save()
+    changes.touch(actions={story.pk: "embargo_lifted"})
     Revision.record(story, _user(by), summary=_summary("Lifted the embargo", note))
     return story
 
@@ -253,6 +255,7 @@ def add_correction(story, *, by, kind, text, at=None, note="") -> Correction:
     if at is not None:
         correction.published_at = at
     correction.save()
+    changes.touch(stories=[story.pk], actions={story.pk: "corrected"})
     summary = f"Added a {correction.get_kind_display().lower()}"
     Revision.record(story, _user(by), summary=_summary(summary, note))
     return correction
@@ -302,6 +305,7 @@ def check_save(story, values, *, by, base_revision=None):
 
     Raises ``PermissionDenied``, ``EditConflict`` or a ``ValidationError`` by field. Fields
     missing from ``values`` are not checked: a form passes what it lets the user change.
+    Returns the story as stored (unsaved for a new one).
     """
     _check_actor(by)
     if story.pk is None:
@@ -330,6 +334,7 @@ def check_save(story, values, *, by, base_revision=None):
             )
     if errors:
         raise ValidationError(errors)
+    return stored
 
 
 @transaction.atomic
@@ -343,7 +348,7 @@ def save_story(story, *, by, base_revision=None, save_related=None, note="") -> 
     _check_actor(by, note)
     adding = story.pk is None
     fields = ["status", *EDITOR_SET_FIELDS, "embargo_until"]
-    check_save(
+    stored = check_save(
         story,
         {name: getattr(story, name) for name in fields},
         by=by,
@@ -352,6 +357,9 @@ def save_story(story, *, by, base_revision=None, save_related=None, note="") -> 
     if adding:
         story.created_by = _user(by)
     story.save()
+    update = story.last_significant_update
+    if not adding and update and update != stored.last_significant_update:
+        changes.touch(actions={story.pk: "updated"})
     if save_related is not None:
         save_related()
     return Revision.record(

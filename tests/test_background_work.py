@@ -19,9 +19,9 @@ from stories.tasks import REINDEX_INLINE, cut_renditions, reindex
 from tests.helpers.accounts import make_user
 from tests.helpers.factories import make_public_story, make_story
 from tests.helpers.pictures import TemporaryMedia, picture_bytes, upload
+from tests.helpers.tasks import DATABASE, run_queued_tasks
 
 STORED_NOT_RUN = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def enqueued(task):
@@ -210,7 +210,6 @@ class TagMergeInTheBackgroundTests(TestCase):
 @override_settings(TASKS=DATABASE)
 class FailedTaskTests(TemporaryMedia, TestCase):
     def test_a_failed_task_is_listed_for_admins_with_its_error(self):
-        from django_tasks_db.management.commands.db_worker import Worker
         from django_tasks_db.models import DBTaskResult
 
         image = Image.objects.create(
@@ -218,17 +217,7 @@ class FailedTaskTests(TemporaryMedia, TestCase):
         )
         with open(image.file.path, "wb") as master:
             master.write(b"not a picture any more")
-        worker = Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test",
-            excluded_queue_names=[],
-        )
-        worker.run()
+        run_queued_tasks()
 
         failed = DBTaskResult.objects.get()
         assert failed.status == "FAILED"
