@@ -4,7 +4,10 @@ Model signals add what an ordinary save, delete or relation change touches; code
 writes without signals (``bulk_create``, ``update()``, a tag merge) calls ``touch()``.
 When the transaction commits, each listener receives the whole record once, in the
 order they were registered: the search index first (a search page cached after the
-purge must already find the new text), then the page cache purge.
+purge must already find the new text), then the page cache purge, then the background
+work it calls for (``stories.tasks``) and the webhooks' events (``webhooks.events``).
+The editorial workflow adds what it did besides saving (``actions``: a correction, a
+lifted embargo, a significant update), which the events need.
 
 Listeners must not raise: by then the data is committed and the editor's work is saved.
 """
