@@ -37,6 +37,7 @@ def database_url(tmp):
 
 class KilledWorkerTests(TransactionTestCase):
     serialized_rollback = True  # keep the Reporter and Editor groups for later tests
+
     def setUp(self):
         self.tmp = Path(tempfile.mkdtemp(prefix="newsroom-worker-"))
         self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
