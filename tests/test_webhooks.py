@@ -18,7 +18,7 @@ from django.utils import timezone
 from stories import workflow
 from stories.models import Correction
 from tests.helpers.accounts import make_user
-from tests.helpers.factories import make_story
+from tests.helpers.factories import cite, hidden_stories, make_source, make_story
 from tests.helpers.receiver import Receiver
 from tests.helpers.tasks import DATABASE, run_queued_tasks
 from webhooks import signing
@@ -178,6 +178,35 @@ class WebhookTests(TestCase):
 
         assert self.receiver.received == []
         assert not Delivery.objects.exclude(due_at__gt=timezone.now()).exists()
+
+    def test_no_hidden_story_and_no_confidential_source_reaches_a_receiver(self):
+        for story in hidden_stories("HOOKCANARY").values():
+            story.refresh_from_db()
+            story.dek = "HOOKCANARY edited"
+            workflow.save_story(story, **SYSTEM)
+        story = make_story(headline="Public")
+        cite(
+            story,
+            make_source(name="HOOKCANARY Jane Roe", contact_details="HOOKCANARY +1 555"),
+            is_anonymous=True,
+            public_description="a person familiar with the agreement",
+        )
+        self.publish(story)
+        workflow.add_correction(story, kind=Correction.Kind.CORRECTION, text="A date.", **SYSTEM)
+        run_queued_tasks()
+
+        assert self.events() == ["story.published", "story.corrected"]
+        for received in self.receiver.received:
+            assert b"HOOKCANARY" not in received.body
+        assert b"a person familiar with the agreement" in self.receiver.delivered[0].body
+
+    def test_the_endpoint_list_says_why_an_endpoint_was_disabled(self):
+        self.receiver.answers = [500] * 3
+        self.publish()
+        run_queued_tasks()
+        self.client.force_login(make_user("editor"))
+        listing = self.client.get(reverse("admin:webhooks_endpoint_changelist")).text
+        assert "after 3 failed attempts in a row; the last: The receiver answered 500" in listing
 
     def test_lifting_an_embargo_is_announced_with_the_story(self):
         story = make_story(embargo_until=timezone.now() + timedelta(days=1))
