@@ -9,7 +9,7 @@ export DEBUG ?= 1
 VNU_VERSION ?= 26.9.27
 vnu_jar := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: install run serve test browser-tools
+.PHONY: install run serve worker test browser-tools
 
 install: $(BIN)/.installed
 
@@ -45,6 +45,13 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput; \
 	exec $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi
+
+# The task worker beside `make serve`, in another terminal: first the tasks a killed worker
+# left running, then every task as it comes, until stopped (Ctrl+C lets the current one finish).
+worker: export TASKS_BACKEND ?= database
+worker: install
+	$(BIN)/python manage.py requeue_interrupted_tasks
+	exec $(BIN)/python manage.py db_worker --no-reload
 
 # Tests run in parallel, one worker per core; each test class (so its setUpTestData) and each
 # module of plain test functions stays in one worker.
