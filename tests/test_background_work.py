@@ -4,9 +4,11 @@ Without a worker (``DummyBackend``: tasks are stored, never run) the tests see t
 between the save and the task; calling the task shows what the worker would do.
 """
 
+import io
 import socket
 from datetime import timedelta
 
+from django.core.management import call_command
 from django.tasks import default_task_backend
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -54,6 +56,13 @@ class RenditionsBeingPreparedTests(TemporaryMedia, TestCase):
         page = self.client.get(self.story.get_absolute_url()).text
         assert 'type="image/webp" srcset="/media/renditions/' in page
         assert f'src="{self.image.file.url}"' not in page
+
+    def test_regenerate_renditions_finishes_what_no_worker_did_and_pages_show_it(self):
+        assert "srcset" not in self.client.get(self.story.get_absolute_url()).text
+        call_command("regenerate_renditions", "--no-progress", stdout=io.StringIO())
+        self.image.refresh_from_db()
+        assert self.image.renditions_ready
+        assert "srcset" in self.client.get(self.story.get_absolute_url()).text
 
     def test_the_api_lists_no_rendition_until_it_exists(self):
         answer = self.client.get(f"/api/v1/stories/{self.story.pk}/").json()
