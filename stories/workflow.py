@@ -272,6 +272,8 @@ def save_correction(correction, *, by, note="") -> Correction:
     Revision.baseline(story)
     correction.changed_by = _user(by)
     correction.save()
+    # Readers see a correction changed as much as one added: partners are told either way.
+    changes.touch(stories=[story.pk], actions={story.pk: "corrected"})
     Revision.record(story, _user(by), summary=_summary("Correction edited", note))
     return correction
 

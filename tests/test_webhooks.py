@@ -137,6 +137,15 @@ class WebhookTests(TestCase):
             (Event.UNPUBLISHED, Delivery.Status.DELIVERED),
         }
 
+    def test_a_correction_added_or_edited_in_the_corrections_admin_is_announced(self):
+        story = self.publish()
+        correction = Correction(story=story, kind=Correction.Kind.CORRECTION, text="A date.")
+        workflow.save_correction(correction, **SYSTEM)
+        correction.text = "A date, and a name."
+        workflow.save_correction(correction, **SYSTEM)
+        run_queued_tasks()
+        assert self.events() == ["story.published", "story.corrected", "story.corrected"]
+
     def test_a_removal_names_the_story_and_its_address_only(self):
         story = self.publish()
         run_queued_tasks()
