@@ -295,6 +295,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 # and failed attempts in a row after which an endpoint is disabled.
 WEBHOOK_RETRY_DELAY = float(os.environ.get("WEBHOOK_RETRY_DELAY", "60"))
 WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "15"))
+# Whether endpoints may be on this machine or a private network (10.x, 192.168.x, ...):
+# refused unless set, except in development.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 
 # Tags are one identity regardless of case: "IRS", "irs" and "Irs" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True

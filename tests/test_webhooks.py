@@ -276,6 +276,15 @@ class WebhookTests(TestCase):
         assert delivery.response_code is None
         assert delivery.error.startswith("No answer:")
 
+    def test_an_address_on_this_machine_is_refused_unless_settings_allow_it(self):
+        with override_settings(WEBHOOK_ALLOW_PRIVATE_ADDRESSES=False, WEBHOOK_DISABLE_AFTER=1):
+            self.publish()
+            run_queued_tasks()
+        assert self.receiver.received == []
+        delivery = Delivery.objects.get()
+        assert delivery.status == Delivery.Status.FAILED
+        assert "127.0.0.1 is a private or local address" in delivery.error
+
     def test_an_endpoint_only_gets_the_events_it_subscribed_to(self):
         self.endpoint.events = [Event.UNPUBLISHED]
         self.endpoint.save()

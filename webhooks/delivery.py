@@ -1,11 +1,14 @@
 """Sending one delivery: checked, signed, posted, logged, retried with back-off."""
 
+import ipaddress
 import json
 import logging
+import socket
 import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -171,6 +174,7 @@ def _post(endpoint, delivery, body):
     )
     started = time.perf_counter()
     try:
+        _refuse_internal_addresses(endpoint.url)
         with _opener.open(request, timeout=TIMEOUT) as response:
             response.read(1024)
             code, error = response.status, ""
@@ -179,6 +183,22 @@ def _post(endpoint, delivery, body):
     except (OSError, ValueError) as failure:
         code, error = None, f"No answer: {failure}"
     return code, error, round((time.perf_counter() - started) * 1000)
+
+
+def _refuse_internal_addresses(url):
+    """Refuse an address on this machine or its private network, unless settings allow it.
+
+    An endpoint is typed by an editor; without this, a stolen editor account could make the
+    server post to services only it can reach (a cloud metadata address, an admin port).
+    """
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    for *_, address in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP):
+        ip = ipaddress.ip_address(address[0])
+        if not ip.is_global:
+            raise ValueError(f"{parts.hostname} is a private or local address ({ip})")
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
