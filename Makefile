@@ -9,7 +9,7 @@ export DEBUG ?= 1
 VNU_VERSION ?= 26.9.27
 vnu_jar := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: install run serve test browser-tools
+.PHONY: install run serve worker test browser-tools
 
 install: $(BIN)/.installed
 
@@ -25,11 +25,13 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production mode, locally: a throwaway SECRET_KEY and source key unless set (never in production),
-# plain HTTP (HTTPS=0: no redirect to HTTPS, no HSTS, cookies without Secure), then migrate,
-# collect the static files and start gunicorn.
+# plain HTTP (HTTPS=0: no redirect to HTTPS, no HSTS, cookies without Secure), tasks stored in
+# the database for `manage.py db_worker` (run it beside), then migrate, collect the static
+# files and start gunicorn.
 serve: export DEBUG := 0
 serve: export ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1]
 serve: export HTTPS ?= 0
+serve: export TASKS_BACKEND ?= database
 serve: install
 	@if [ -z "$$SECRET_KEY" ]; then \
 	    echo "make serve: SECRET_KEY is not set, using a throwaway key for this run only." >&2; \
@@ -43,6 +45,13 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput; \
 	exec $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi
+
+# The task worker beside `make serve`, in another terminal: first the tasks a killed worker
+# left running, then every task as it comes, until stopped (Ctrl+C lets the current one finish).
+worker: export TASKS_BACKEND ?= database
+worker: install
+	$(BIN)/python manage.py requeue_interrupted_tasks
+	exec $(BIN)/python manage.py db_worker --no-reload
 
 # Tests run in parallel, one worker per core; each test class (so its setUpTestData) and each
 # module of plain test functions stays in one worker.

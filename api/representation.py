@@ -91,11 +91,22 @@ def listed_stories(stories):
     )
 
 
-IMAGE_FIELDS = ("file", "width", "height", "alt_text", "caption", "credit", "focal_x", "focal_y")
+IMAGE_FIELDS = (
+    "file",
+    "width",
+    "height",
+    "alt_text",
+    "caption",
+    "credit",
+    "focal_x",
+    "focal_y",
+    "renditions_key",
+)
 
 
 def image(picture, origin):
-    """A library picture with the addresses of its renditions, by ratio, smallest first."""
+    """A library picture with the addresses of its renditions, by ratio, smallest first
+    (none while they are being prepared)."""
     if picture is None or not picture.width:
         return None
     url = picture.file.storage.url
@@ -114,7 +125,7 @@ def image(picture, origin):
                     "height": r.height,
                     "format": r.format,
                 }
-                for r in picture_files.renditions_for(picture, ratio)
+                for r in picture.renditions(ratio)
             ]
             for ratio in picture_files.RATIOS
         },

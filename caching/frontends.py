@@ -10,9 +10,9 @@ address in ``FRONTEND_CACHE_URL``:
 - ``"http"``: one ``PURGE`` per key with a ``Surrogate-Key`` header, for any cache or purge
   relay that takes that form.
 
-Purging runs after an editor's change is committed: a cache that is down or refuses is logged,
-once per server and call, and never raises into the editor's request. A page left stale
-expires with its ``s-maxage``.
+Purging runs after an editor's change is committed, as a task (``caching.tasks``): a cache that
+is down or refuses is logged, once per server and call, and never raises into the editor's
+request; the task tries it again later. A page left stale expires with its ``s-maxage``.
 """
 
 import http.client
@@ -36,8 +36,11 @@ class PurgeFailed(Exception):
     pass
 
 
-def purge(keys: Iterable[str]) -> None:
-    """Remove from the cache in front every response labelled with any of ``keys``."""
+def purge(keys: Iterable[str], urls: Iterable[str] | None = None) -> list[str]:
+    """Remove from the cache in front every response labelled with any of ``keys``.
+
+    Sent to each address of ``FRONTEND_CACHE_URL`` (or of ``urls``); returns those that failed.
+    """
     name = settings.FRONTEND_CACHE_BACKEND
     try:
         send = BACKENDS[name]
@@ -47,12 +50,15 @@ def purge(keys: Iterable[str]) -> None:
         ) from None
     keys = valid_keys(keys)
     if send is None or not keys:
-        return
-    for url in cache_urls():
+        return []
+    failed = []
+    for url in cache_urls() if urls is None else urls:
         try:
             send(url, keys)
         except (OSError, http.client.HTTPException, PurgeFailed) as error:
             logger.warning("Could not purge %d keys from %s: %s", len(keys), url, error)
+            failed.append(url)
+    return failed
 
 
 def valid_keys(keys: Iterable[str]) -> list[str]:

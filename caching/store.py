@@ -39,7 +39,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from . import frontends
+from .tasks import purge_front_caches
 
 logger = logging.getLogger(__name__)
 
@@ -318,4 +318,8 @@ def purge(keys):
     if not keys:
         return
     backend.purge(keys)
-    frontends.purge(keys)
+    if settings.FRONTEND_CACHE_BACKEND != "none":
+        try:
+            purge_front_caches.enqueue(keys)
+        except Exception:  # the queue down: the cache in front expires the pages instead
+            logger.exception("Could not enqueue the purge of %d keys in front", len(keys))

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "caching",
     "stories",
     "api",
+    "webhooks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +275,29 @@ PAGE_CACHE_HORIZON_KEY = "visibility"
 API_PATH = "/api/"
 API_ANONYMOUS_RATE_LIMIT = int(os.environ.get("API_ANONYMOUS_RATE_LIMIT", "60"))
 API_RATE_LIMIT_CACHE = "default"
+
+# Background work (django.tasks): image renditions, tag merges, front-cache purges, search
+# reindexing, webhook deliveries. "immediate" (development, tests) runs each task at once in
+# the process that enqueues it; "database" (django-tasks-db) stores it for
+# ``manage.py db_worker`` to run, which is what production uses.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {TASKS_BACKEND!r}; set it to {' or '.join(_TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+
+# Webhooks (webhooks/): seconds before a failed delivery is tried again (doubling each time),
+# and failed attempts in a row after which an endpoint is disabled.
+WEBHOOK_RETRY_DELAY = float(os.environ.get("WEBHOOK_RETRY_DELAY", "60"))
+WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "15"))
+# Whether endpoints may be on this machine or a private network (10.x, 192.168.x, ...):
+# refused unless set, except in development.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 
 # Tags are one identity regardless of case: "IRS", "irs" and "Irs" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True

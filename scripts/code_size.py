@@ -15,7 +15,7 @@ import ast
 import sys
 from pathlib import Path
 
-PACKAGES = ("stories", "caching", "accounts", "api", "newsroom")
+PACKAGES = ("stories", "caching", "accounts", "api", "webhooks", "newsroom")
 SKIP_DIRS = {"migrations", "__pycache__"}
 
 

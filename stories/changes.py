@@ -4,7 +4,10 @@ Model signals add what an ordinary save, delete or relation change touches; code
 writes without signals (``bulk_create``, ``update()``, a tag merge) calls ``touch()``.
 When the transaction commits, each listener receives the whole record once, in the
 order they were registered: the search index first (a search page cached after the
-purge must already find the new text), then the page cache purge.
+purge must already find the new text), then the page cache purge, then the background
+work it calls for (``stories.tasks``) and the webhooks' events (``webhooks.events``).
+The editorial workflow adds what it did besides saving (``actions``: a correction, a
+lifted embargo, a significant update), which the events need.
 
 Listeners must not raise: by then the data is committed and the editor's work is saved.
 """
@@ -47,10 +50,17 @@ class Changes:
     # For each story saved, the section it was public in before this transaction touched it
     # (None: it was not public). A story changed without a save is not here.
     public_before: dict[int, int | None] = field(default_factory=dict)
+    # Library images saved (their renditions may be missing).
+    images: set[int] = field(default_factory=set)
+    # What the editorial workflow did to a story besides moving it: "corrected", "updated"
+    # (a significant update), "embargo_lifted" (see ``stories.workflow``).
+    actions: dict[int, set[str]] = field(default_factory=dict)
+    # The public address of each story deleted while readers could see it.
+    removed: dict[int, str] = field(default_factory=dict)
     using: str = DEFAULT_DB_ALIAS
 
     def __bool__(self):
-        return bool(self.stories or self.reindex or self.keys)
+        return bool(self.stories or self.reindex or self.keys or self.images or self.removed)
 
 
 _listeners = []
@@ -62,8 +72,18 @@ def listener(function):
     return function
 
 
-def touch(*, stories=(), reindex=(), keys=(), public_before=None, using=DEFAULT_DB_ALIAS):
-    """Add to the current transaction's record (ids of stories, surrogate keys)."""
+def touch(
+    *,
+    stories=(),
+    reindex=(),
+    keys=(),
+    public_before=None,
+    images=(),
+    actions=None,
+    removed=None,
+    using=DEFAULT_DB_ALIAS,
+):
+    """Add to the current transaction's record (ids of stories, surrogate keys, images...)."""
     connection = connections[using]
     record = getattr(connection, "newsroom_changes", None)
     if record is None:
@@ -71,6 +91,10 @@ def touch(*, stories=(), reindex=(), keys=(), public_before=None, using=DEFAULT_
     record.stories.update(stories)
     record.reindex.update(reindex)
     record.keys.update(keys)
+    record.images.update(images)
+    for pk, action in (actions or {}).items():
+        record.actions.setdefault(pk, set()).add(action)
+    record.removed.update(removed or {})
     for pk, section in (public_before or {}).items():
         record.public_before.setdefault(pk, section)
     # One callback per touch keeps the record alive through a rolled-back savepoint
@@ -127,13 +151,19 @@ def _story_saving(sender, instance, raw=False, **kwargs):
     record = getattr(connections[using], "newsroom_changes", None)
     if record is not None and instance.pk in record.public_before:
         return
-    instance._public_before = {
-        instance.pk: Story.objects.using(using)
-        .public()
-        .filter(pk=instance.pk)
-        .values_list("section_id", flat=True)
-        .first()
-    }
+    instance._public_before = {instance.pk: _public_section(instance.pk, using)}
+
+
+def _public_section(pk, using):
+    public = Story.objects.using(using).public()
+    return public.filter(pk=pk).values_list("section_id", flat=True).first()
+
+
+def _story_deleting(sender, instance, **kwargs):
+    using = instance._state.db or DEFAULT_DB_ALIAS
+    section = _public_section(instance.pk, using)
+    instance._public_before = {instance.pk: section}
+    instance._removed = {instance.pk: instance.get_absolute_url()} if section else {}
 
 
 def _story_saved(sender, instance, raw=False, **kwargs):
@@ -143,7 +173,12 @@ def _story_saved(sender, instance, raw=False, **kwargs):
 
 
 def _story_deleted(sender, instance, **kwargs):
-    touch(stories=[instance.pk], using=instance._state.db)
+    touch(
+        stories=[instance.pk],
+        public_before=getattr(instance, "_public_before", None),
+        removed=getattr(instance, "_removed", None),
+        using=instance._state.db,
+    )
 
 
 def _part_of_a_story_changed(sender, instance, raw=False, origin=None, **kwargs):
@@ -208,6 +243,7 @@ def _entity_saved(sender, instance, created=False, raw=False, **kwargs):
     touch(
         reindex=list(reindex),
         keys=[f"{prefix}-{instance.pk}", f"{prefix}-all", f"list-{prefix}s"],
+        images=[instance.pk] if sender is Image else (),
         using=instance._state.db,
     )
 
@@ -241,6 +277,7 @@ def _source_changed(sender, instance, raw=False, **kwargs):
 def connect():
     pre_save.connect(_story_saving, sender=Story, dispatch_uid="changes_story_saving")
     post_save.connect(_story_saved, sender=Story, dispatch_uid="changes_story_saved")
+    pre_delete.connect(_story_deleting, sender=Story, dispatch_uid="changes_story_deleting")
     post_delete.connect(_story_deleted, sender=Story, dispatch_uid="changes_story_deleted")
     for model in (Byline, Citation, Correction):
         for signal in (post_save, post_delete):

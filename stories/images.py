@@ -408,15 +408,23 @@ def renditions_for(image, ratio: str) -> list[Rendition]:
 def _renditions(pk, name, width, height, focal_x, focal_y, ratio) -> tuple[Rendition, ...]:
     rw, rh = RATIOS[ratio]
     left, _, right, _ = crop_box(width, height, focal_x, focal_y, ratio)
-    key = hashlib.sha256(
-        f"{name}|{focal_x:.4f}|{focal_y:.4f}|{RENDITION_VERSION}".encode()
-    ).hexdigest()[:12]
-    folder = f"{_folder(pk)}{key}/"
+    folder = f"{_folder(pk)}{_key(name, focal_x, focal_y)}/"
     return tuple(
         Rendition(f"{folder}{ratio}-{w}.{fmt}", w, max(round(w * rh / rw), 1), fmt)
         for w in rendition_widths(right - left)
         for fmt in RENDITION_FORMATS
     )
+
+
+def rendition_key(image) -> str:
+    """What the renditions of ``image`` are cut from: its master and focal point."""
+    return _key(image.file.name, image.focal_x, image.focal_y)
+
+
+def _key(name, focal_x, focal_y) -> str:
+    return hashlib.sha256(
+        f"{name}|{focal_x:.4f}|{focal_y:.4f}|{RENDITION_VERSION}".encode()
+    ).hexdigest()[:12]
 
 
 def all_renditions(image) -> list[Rendition]:

@@ -1,12 +1,20 @@
-"""Tag housekeeping that spans several models: merging tags, undoing a merge, finding duplicates."""
+"""Tag housekeeping that spans several models: merging tags, undoing a merge, finding duplicates.
+
+A merge of a tag carried by thousands of stories takes seconds, so the admin asks for it
+(``request_merge``, ``request_undo``) and a task carries it out (``carry_out_merge``,
+``carry_out_undo``); the merge history shows it in progress, then done. ``merge_tags`` and
+``undo_merge`` do the work at once, for commands and tests.
+"""
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
+from django.tasks import task
 from django.utils import timezone
 
 from . import changes
@@ -89,14 +97,69 @@ def plan_merge(sources, target, target_name=None):
     return plan
 
 
+def request_merge(tags, into, *, by=None) -> TagMerge:
+    """Record a merge of ``tags`` into ``into`` (a Tag or a name) in progress; a task does it."""
+    sources = [tag for tag in tags if not (isinstance(into, Tag) and tag.pk == into.pk)]
+    if not sources:
+        raise ValueError("Choose at least one tag other than the one to merge into.")
+    named = isinstance(into, Tag)
+    with transaction.atomic():
+        merge = TagMerge.objects.create(
+            state=TagMerge.State.IN_PROGRESS,
+            target=into if named else None,
+            target_name=into.name if named else normalize_tag_name(into),
+            merged_names=", ".join(tag.name for tag in sources)[:1000],
+            performed_by=by,
+            details={
+                "request": {
+                    "tag_ids": [tag.pk for tag in sources],
+                    "into_id": into.pk if named else None,
+                    "into_name": into.name if named else normalize_tag_name(into),
+                }
+            },
+        )
+        transaction.on_commit(partial(carry_out_merge.enqueue, merge.pk))
+    return merge
+
+
+@task()
+def carry_out_merge(merge_id: int) -> str | None:
+    """Carry out a requested merge, once: a merge no longer in progress is left alone."""
+    try:
+        with transaction.atomic():
+            merge = TagMerge.objects.select_for_update().filter(pk=merge_id).first()
+            if merge is None or merge.state != TagMerge.State.IN_PROGRESS:
+                return merge and merge.state
+            request = merge.details["request"]
+            into = request["into_name"]
+            if request["into_id"] is not None:
+                into = Tag.objects.filter(pk=request["into_id"]).first()
+                if into is None:
+                    raise ValueError(
+                        f"The tag “{merge.target_name}” was deleted or merged away before this "
+                        "merge could run. Merge the tags again."
+                    )
+            tags = Tag.objects.filter(pk__in=request["tag_ids"])
+            merge_tags(tags, into, by=merge.performed_by, record=merge)
+    except Exception as error:
+        problem = (
+            str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
+        )
+        TagMerge.objects.filter(pk=merge_id).update(state=TagMerge.State.FAILED, problem=problem)
+        if not isinstance(error, ValueError):
+            raise  # and the task is recorded as failed, with its traceback
+    return TagMerge.objects.get(pk=merge_id).state
+
+
 @transaction.atomic
-def merge_tags(tags, into, *, by=None):
+def merge_tags(tags, into, *, by=None, record=None):
     """Merge ``tags`` into the tag ``into`` (a Tag, or the name of a tag to find or create).
 
     Every story carrying one of ``tags`` -- whatever its status -- ends up carrying the target
     exactly once. Each merged tag becomes an alias of the target, its aliases and old slugs
     move to the target, and its own slug redirects to the target's page. Returns the
-    ``TagMerge`` audit record, which holds what ``undo_merge`` needs.
+    ``TagMerge`` audit record, which holds what ``undo_merge`` needs: ``record`` if given
+    (the merge requested), else a new one.
     """
     target_created = False
     if isinstance(into, str):
@@ -141,30 +204,84 @@ def merge_tags(tags, into, *, by=None):
         )
         SlugHistory.record(target, tag.slug)
 
-    return TagMerge.objects.create(
-        target=target,
-        target_name=target.name,
-        merged_names=", ".join(tag.name for tag in sources)[:1000],
-        performed_by=by,
-        details={
-            "target_id": target.pk,
-            "target_created": target_created,
-            "gained_target": gaining,
-            "revision_tags": revision_tags,
-            "sources": [
-                {
-                    "id": tag.pk,
-                    "name": tag.name,
-                    "slug": tag.slug,
-                    "description": tag.description,
-                    "story_ids": sorted(stories_by_tag[tag.pk]),
-                    "aliases": aliases_by_tag[tag.pk],
-                    "old_slugs": old_slugs_by_tag[tag.pk],
-                }
-                for tag in sources
-            ],
-        },
-    )
+    record = record or TagMerge()
+    record.state = TagMerge.State.DONE
+    record.target = target
+    record.target_name = target.name
+    record.merged_names = ", ".join(tag.name for tag in sources)[:1000]
+    record.performed_by = by
+    record.details = {
+        "target_id": target.pk,
+        "target_created": target_created,
+        "gained_target": gaining,
+        "revision_tags": revision_tags,
+        "sources": [
+            {
+                "id": tag.pk,
+                "name": tag.name,
+                "slug": tag.slug,
+                "description": tag.description,
+                "story_ids": sorted(stories_by_tag[tag.pk]),
+                "aliases": aliases_by_tag[tag.pk],
+                "old_slugs": old_slugs_by_tag[tag.pk],
+            }
+            for tag in sources
+        ],
+    }
+    record.save()
+    return record
+
+
+def request_undo(merge, *, by=None) -> TagMerge:
+    """Mark ``merge`` as being undone and have a task undo it; ``CannotUndo`` says why not."""
+    with transaction.atomic():
+        merge = TagMerge.objects.select_for_update().get(pk=merge.pk)
+        _check_undoable(merge)
+        merge.state = TagMerge.State.UNDOING
+        merge.undone_by = by
+        merge.problem = ""
+        merge.save(update_fields=["state", "undone_by", "problem"])
+        transaction.on_commit(partial(carry_out_undo.enqueue, merge.pk))
+    return merge
+
+
+@task()
+def carry_out_undo(merge_id: int) -> str | None:
+    """Undo a merge marked as being undone, once; if it can no longer be, say why in it."""
+    try:
+        with transaction.atomic():
+            merge = TagMerge.objects.select_for_update().filter(pk=merge_id).first()
+            if merge is None or merge.state != TagMerge.State.UNDOING:
+                return merge and merge.state
+            undo_merge(merge, by=merge.undone_by)
+    except CannotUndo as problem:
+        TagMerge.objects.filter(pk=merge_id).update(
+            state=TagMerge.State.DONE, undone_by=None, problem=str(problem)
+        )
+    return TagMerge.objects.get(pk=merge_id).state
+
+
+def _check_undoable(merge):
+    """The merge's target, if ``merge`` can be undone; else ``CannotUndo`` says why."""
+    if merge.undone_at is not None or merge.state == TagMerge.State.UNDONE:
+        raise CannotUndo("This merge has already been undone.")
+    if merge.state in (TagMerge.State.IN_PROGRESS, TagMerge.State.FAILED):
+        raise CannotUndo("This merge was not carried out, so there is nothing to undo.")
+    # A target merged away and brought back by undoing that later merge keeps its id.
+    target = merge.target or Tag.objects.filter(pk=merge.details["target_id"]).first()
+    if target is None:
+        raise CannotUndo(
+            f"The tag “{merge.target_name}” no longer exists: it was deleted or merged into "
+            "another tag. Undo that later merge first."
+        )
+    for source in merge.details["sources"]:
+        clash = Tag.objects.filter(Q(name__iexact=source["name"]) | Q(slug=source["slug"]))
+        if clash.exists():
+            raise CannotUndo(
+                f"A tag named “{source['name']}” or with the address “{source['slug']}” exists "
+                "again. Rename or merge it first."
+            )
+    return target
 
 
 @transaction.atomic
@@ -176,23 +293,8 @@ def undo_merge(merge, *, by=None):
     merged tag's name or slug exists again.
     """
     merge = TagMerge.objects.select_for_update().get(pk=merge.pk)
-    if merge.undone_at is not None:
-        raise CannotUndo("This merge has already been undone.")
-    # A target merged away and brought back by undoing that later merge keeps its id.
-    target = merge.target or Tag.objects.filter(pk=merge.details["target_id"]).first()
-    if target is None:
-        raise CannotUndo(
-            f"The tag “{merge.target_name}” no longer exists: it was deleted or merged into "
-            "another tag. Undo that later merge first."
-        )
+    target = _check_undoable(merge)
     sources = merge.details["sources"]
-    for source in sources:
-        clash = Tag.objects.filter(Q(name__iexact=source["name"]) | Q(slug=source["slug"]))
-        if clash.exists():
-            raise CannotUndo(
-                f"A tag named “{source['name']}” or with the address “{source['slug']}” exists "
-                "again. Rename or merge it first."
-            )
 
     tag_type = ContentType.objects.get_for_model(Tag)
     for source in sources:
@@ -233,7 +335,9 @@ def undo_merge(merge, *, by=None):
 
     merge.undone_at = timezone.now()
     merge.undone_by = by
-    merge.save(update_fields=["undone_at", "undone_by"])
+    merge.state = TagMerge.State.UNDONE
+    merge.problem = ""
+    merge.save(update_fields=["undone_at", "undone_by", "state", "problem", "target"])
     return merge
 
 

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import handoffs
+from . import changes, handoffs
 from .models import Byline, Correction, Person, PreviewLink, Revision, StatusChange, Story
 from .models.revisions import BASELINE_SUMMARY
 from .models.stories import PUBLISH_PERMISSION
@@ -252,6 +252,7 @@ def lift_embargo(story, *, by, note="") -> Story:
     Revision.baseline(story)
     story.embargo_until = None
     story.save()
+    changes.touch(actions={story.pk: "embargo_lifted"})
     Revision.record(story, _user(by), summary=_summary("Lifted the embargo", note))
     return story
 
@@ -293,6 +294,7 @@ def retract(story, *, by, text, note="") -> Correction:
     retraction = Correction.objects.create(
         story=story, kind=Correction.Kind.RETRACTION, text=text, published_at=now
     )
+    changes.touch(stories=[story.pk], actions={story.pk: "retracted"})
     Revision.record(story, _user(by), summary=_summary("Retracted", note))
     return retraction
 
@@ -314,6 +316,7 @@ def add_correction(story, *, by, kind, text, at=None, note="") -> Correction:
     if at is not None:
         correction.published_at = at
     correction.save()
+    changes.touch(stories=[story.pk], actions={story.pk: "corrected"})
     kind = correction.get_kind_display().lower()
     summary = f"Added {'an' if kind[0] in 'aeiou' else 'a'} {kind}"
     Revision.record(story, _user(by), summary=_summary(summary, note))
@@ -331,6 +334,8 @@ def save_correction(correction, *, by, note="") -> Correction:
     Revision.baseline(story)
     correction.changed_by = _user(by)
     correction.save()
+    # Readers see a correction changed as much as one added: partners are told either way.
+    changes.touch(stories=[story.pk], actions={story.pk: "corrected"})
     Revision.record(story, _user(by), summary=_summary("Correction edited", note))
     return correction
 
@@ -364,6 +369,7 @@ def check_save(story, values, *, by, base_revision=None):
 
     Raises ``PermissionDenied``, ``EditConflict`` or a ``ValidationError`` by field. Fields
     missing from ``values`` are not checked: a form passes what it lets the user change.
+    Returns the story as stored (unsaved for a new one).
     """
     _check_actor(by)
     if story.pk is None:
@@ -392,6 +398,7 @@ def check_save(story, values, *, by, base_revision=None):
             )
     if errors:
         raise ValidationError(errors)
+    return stored
 
 
 @transaction.atomic
@@ -406,7 +413,7 @@ def save_story(story, *, by, base_revision=None, save_related=None, note="") -> 
     _check_actor(by, note)
     adding = story.pk is None
     fields = ["status", *EDITOR_SET_FIELDS, "embargo_until"]
-    check_save(
+    stored = check_save(
         story,
         {name: getattr(story, name) for name in fields},
         by=by,
@@ -415,6 +422,9 @@ def save_story(story, *, by, base_revision=None, save_related=None, note="") -> 
     if adding:
         story.created_by = _user(by)
     story.save()
+    update = story.last_significant_update
+    if not adding and update and update != stored.last_significant_update:
+        changes.touch(actions={story.pk: "updated"})
     if save_related is not None:
         save_related()
     if adding and _user(by) is not None and not story.bylines.exists():

@@ -252,6 +252,7 @@ class RenditionTests(TemporaryMedia, TestCase):
         assert red > 200 and blue < 50
         image.focal_x = 0.9
         image.save()
+        image.refresh_from_db()
         red, _, blue = centre_colour()
         assert blue > 200 and red < 50
 

@@ -76,3 +76,33 @@ class FrontEndCacheSettingsTests(SimpleTestCase):
             FRONTEND_CACHE_URL="http://10.0.0.1:6081, http://10.0.0.2:6081",
         )
         assert result.returncode == 0, result.stderr
+
+
+class TaskBackendSettingsTests(SimpleTestCase):
+    def print_backend(self, **env):
+        unset = {*PRODUCTION_ONLY, "TASKS_BACKEND"}
+        base = {k: v for k, v in os.environ.items() if k not in unset}
+        return subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from newsroom import settings; print(settings.TASKS['default']['BACKEND'])",
+            ],
+            cwd=ROOT,
+            env={**base, "DEBUG": "1", **env},
+            capture_output=True,
+            text=True,
+        )
+
+    def test_tasks_run_immediately_unless_told_otherwise(self):
+        result = self.print_backend()
+        assert result.stdout.strip() == "django.tasks.backends.immediate.ImmediateBackend"
+
+    def test_the_database_backend_stores_tasks_for_db_worker(self):
+        result = self.print_backend(TASKS_BACKEND="database")
+        assert result.stdout.strip() == "django_tasks_db.DatabaseBackend", result.stderr
+
+    def test_an_unknown_task_backend_fails_clearly(self):
+        result = self.print_backend(TASKS_BACKEND="celery")
+        assert result.returncode != 0
+        assert "TASKS_BACKEND is 'celery'; set it to immediate or database" in result.stderr

@@ -1,4 +1,5 @@
-"""A media disk that refuses files: the save keeps nothing, the editor keeps their typing.
+"""A media disk that refuses files: the save keeps nothing, the editor keeps their typing; a
+rendition refused fails its task, and the picture is shown by its master until it is cut.
 
 The fault is real, not imitated: the test lowers the largest file this process may write
 (``RLIMIT_FSIZE``), so the kernel answers a longer write with EFBIG, as a full disk answers
@@ -21,6 +22,7 @@ from PIL import Image as PillowImage
 from stories import images
 from stories.models import Image, Source
 from stories.storage import CleanFileSystemStorage
+from stories.tasks import cut_renditions
 from tests.helpers.accounts import make_user
 from tests.helpers.pictures import TemporaryMedia, make_image, upload
 
@@ -94,12 +96,27 @@ class PictureStorageFailureTests(TemporaryMedia, TestCase):
 
         self.assert_refused_with_text_kept(self.post_picture(4_000, data))
 
-    def test_a_rendition_the_disk_refuses_takes_the_master_and_earlier_renditions_with_it(self):
+    def test_a_rendition_the_disk_refuses_fails_its_task_and_leaves_the_master_alone(self):
         data = blocky_png()
         master = images.prepare_upload(upload(data, "blocks.png", "image/png"))
         assert master.size < 30_000  # the master is stored; the largest JPEGs are not
 
-        self.assert_refused_with_text_kept(self.post_picture(30_000, data))
+        with self.assertLogs("django.tasks", "ERROR") as failed:
+            response = self.post_picture(30_000, data)
+
+        assert response.status_code == 302  # the picture is saved: renditions come later
+        assert "cut_renditions state=FAILED" in failed.output[-1]
+        image = Image.objects.get()
+        assert not image.renditions_ready
+        stored = set(files_under(storages["default"].location)) - self.before
+        assert stored == {image.file.name}  # the renditions written before the refusal are gone
+
+        cut_renditions.enqueue(image.pk)  # the task run again, once the disk takes the files
+
+        image.refresh_from_db()
+        assert image.renditions_ready
+        stored = set(files_under(storages["default"].location)) - self.before
+        assert stored == {image.file.name, *(r.name for r in images.all_renditions(image))}
 
     def test_the_same_upload_is_stored_once_the_disk_takes_it(self):
         before = set(files_under(storages["default"].location))
@@ -111,7 +128,7 @@ class PictureStorageFailureTests(TemporaryMedia, TestCase):
         stored = set(files_under(storages["default"].location)) - before
         assert stored == {image.file.name, *(r.name for r in images.all_renditions(image))}
 
-    def test_moving_the_focal_point_of_a_picture_when_the_disk_is_full_keeps_it_as_it_was(self):
+    def test_moving_the_focal_point_when_the_disk_is_full_keeps_the_old_renditions(self):
         image = make_image(blocky_png(), "blocks.png")
         before = files_under(storages["default"].location)
         url = reverse("admin:stories_image_change", args=[image.pk])
@@ -124,13 +141,13 @@ class PictureStorageFailureTests(TemporaryMedia, TestCase):
             "base_version": image.version,
         }
 
-        with largest_file_written(30_000):
+        with largest_file_written(30_000), self.assertLogs("django.tasks", "ERROR"):
             response = self.client.post(url, data)
 
-        assert response.status_code == 200
-        assert "Changed alt text, kept" in response.text
+        assert response.status_code == 302
         image.refresh_from_db()
-        assert (image.focal_x, image.alt_text) == (0.5, "A red square")
+        assert (image.focal_x, image.alt_text) == (0.1, "Changed alt text, kept")
+        assert not image.renditions_ready  # pages show the master until the new crops exist
         assert files_under(storages["default"].location) == before
 
 

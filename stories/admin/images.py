@@ -40,16 +40,36 @@ class MissingDetailsFilter(admin.SimpleListFilter):
 @admin.register(Image)
 class ImageAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
     form = ImageForm
-    list_display = ["preview", "__str__", "credit", "missing_details", "uploaded_at"]
+    list_display = [
+        "preview",
+        "__str__",
+        "credit",
+        "missing_details",
+        "renditions_state",
+        "uploaded_at",
+    ]
     # The thumbnail is decorative (its alt text is the next column), so it is no link: a link
     # holding only it would have no name.
     list_display_links = ["__str__"]
     list_filter = [MissingDetailsFilter]
     search_fields = ["alt_text", "caption", "credit"]
     date_hierarchy = "uploaded_at"
-    readonly_fields = ["checklist", "focal_point_picker"]
+    readonly_fields = ["checklist", "renditions_state", "focal_point_picker"]
     fieldsets = [
-        (None, {"fields": ["checklist", "file", "alt_text", "caption", "credit", "usage_note"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "checklist",
+                    "renditions_state",
+                    "file",
+                    "alt_text",
+                    "caption",
+                    "credit",
+                    "usage_note",
+                ]
+            },
+        ),
         (
             "Focal point",
             {
@@ -95,6 +115,17 @@ class ImageAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
     @admin.display(description="picture")
     def preview(self, image):
         return thumbnail(image)
+
+    @admin.display(description="crops for the site")
+    def renditions_state(self, image):
+        if not image.pk:
+            return "Cut once the picture is saved."
+        if image.renditions_ready:
+            return "Ready"
+        return (
+            "Being prepared: stories can be saved, previewed and published meanwhile; "
+            "readers see the uploaded picture until the crops are ready."
+        )
 
     @admin.display(description="missing")
     def missing_details(self, image):

@@ -17,10 +17,10 @@ from stories.models.tags import normalize_tag_name
 from stories.tagging import (
     CannotUndo,
     duplicate_suggestions,
-    merge_tags,
     plan_merge,
+    request_merge,
+    request_undo,
     resolve_tag_name,
-    undo_merge,
 )
 
 from .base import NewsroomAdmin, RecordAdminMixin, parse_id
@@ -211,14 +211,23 @@ class TagAdmin(VersionedAdminMixin, NewsroomAdmin):
             return self.render_page(request, "merge.html", "Merge tags", form=form, plan=None)
         into = form.cleaned_data["into"]
         if request.method == "POST":
-            merge = merge_tags(form.cleaned_data["sources"], into, by=request.user)
-            self.message_user(
-                request,
-                f"Merged {merge.merged_names} into “{merge.target_name}”. "
-                "You can undo this from the merge history.",
-                messages.SUCCESS,
-            )
-            return redirect("admin:stories_tag_change", merge.target_id)
+            merge = request_merge(form.cleaned_data["sources"], into, by=request.user)
+            merge.refresh_from_db()  # done already when tasks run at once
+            if merge.state == TagMerge.State.DONE:
+                self.message_user(
+                    request,
+                    f"Merged {merge.merged_names} into “{merge.target_name}”. "
+                    "You can undo this from the merge history.",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Merging {merge.merged_names} into “{merge.target_name}”: the merge "
+                    "history shows when it is done.",
+                    messages.INFO,
+                )
+            return redirect("admin:stories_tagmerge_changelist")
         target = into if isinstance(into, Tag) else None
         plan = plan_merge(form.cleaned_data["sources"], target, target_name=str(into))
         return self.render_page(request, "merge.html", "Merge tags", form=form, plan=plan)
@@ -297,7 +306,16 @@ class TagAdmin(VersionedAdminMixin, NewsroomAdmin):
 
 @admin.register(TagMerge)
 class TagMergeAdmin(RecordAdminMixin, NewsroomAdmin):
-    list_display = ["performed_at", "performed_by", "merged_names", "target_link", "undo_link"]
+    list_display = [
+        "performed_at",
+        "performed_by",
+        "merged_names",
+        "target_link",
+        "state",
+        "problem",
+        "undo_link",
+    ]
+    list_filter = ["state"]
     list_select_related = ["performed_by", "target", "undone_by"]
     search_fields = ["merged_names", "target_name"]
     date_hierarchy = "performed_at"
@@ -306,6 +324,8 @@ class TagMergeAdmin(RecordAdminMixin, NewsroomAdmin):
         "performed_by",
         "merged_names",
         "target_name",
+        "state",
+        "problem",
         "undone_at",
         "undone_by",
     ]
@@ -326,6 +346,8 @@ class TagMergeAdmin(RecordAdminMixin, NewsroomAdmin):
         if merge.undone_at:
             when = timezone.localtime(merge.undone_at)
             return f"Undone {when:%Y-%m-%d %H:%M} by {merge.undone_by or 'someone'}"
+        if merge.state != TagMerge.State.DONE:
+            return ""
         url = reverse("admin:stories_tagmerge_undo", args=[merge.pk])
         return format_html('<a href="{}">Undo…</a>', url)
 
@@ -345,13 +367,21 @@ class TagMergeAdmin(RecordAdminMixin, NewsroomAdmin):
         merge = get_object_or_404(TagMerge.objects.select_related("target"), pk=pk)
         if request.method == "POST":
             try:
-                undo_merge(merge, by=request.user)
+                merge = request_undo(merge, by=request.user)
             except CannotUndo as problem:
                 self.message_user(request, str(problem), messages.ERROR)
             else:
-                self.message_user(
-                    request, f"Undid the merge of {merge.merged_names}.", messages.SUCCESS
-                )
+                merge.refresh_from_db()
+                if merge.state == TagMerge.State.UNDONE:
+                    message = f"Undid the merge of {merge.merged_names}.", messages.SUCCESS
+                elif merge.state == TagMerge.State.UNDOING:
+                    message = (
+                        f"Undoing the merge of {merge.merged_names}: see its state below.",
+                        messages.INFO,
+                    )
+                else:
+                    message = f"The merge could not be undone: {merge.problem}", messages.ERROR
+                self.message_user(request, *message)
             return redirect("admin:stories_tagmerge_changelist")
         return self.render_page(
             request,

@@ -109,6 +109,9 @@ class Image(Versioned):
     )
     focal_x = models.FloatField(default=0.5, validators=unit_interval)
     focal_y = models.FloatField(default=0.5, validators=unit_interval)
+    # The master and focal point whose renditions are all stored (``images.rendition_key``):
+    # until it matches, they are being prepared and readers get the master itself.
+    renditions_key = models.CharField(max_length=12, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ImageQuerySet.as_manager()
@@ -134,12 +137,12 @@ class Image(Versioned):
             prepared = images.prepare_upload(self.file.file)
             self.file = prepared
             self.width, self.height = prepared.width, prepared.height
-        # The row, the master and its renditions are stored together or not at all: if the
-        # disk refuses a file, the row is rolled back and the files written are removed.
+        # The row and its master are stored together or not at all: if the disk refuses the
+        # file, the row is rolled back. The renditions are cut afterwards, by a task
+        # (``stories.tasks.cut_renditions``, enqueued from the change record).
         try:
             with transaction.atomic():
                 super().save(*args, **kwargs)
-                self.make_renditions()
         except OSError:
             if new_master and self.file._committed:
                 self.file.storage.delete(self.file.name)
@@ -166,15 +169,32 @@ class Image(Versioned):
             if not value.strip()
         ]
 
+    @property
+    def renditions_ready(self) -> bool:
+        """Whether every rendition of the current master and focal point is stored."""
+        return bool(self.width) and self.renditions_key == images.rendition_key(self)
+
     def renditions(self, ratio: str) -> list[images.Rendition]:
-        """The renditions of this image cut to ``ratio`` ("16x9", "4x3" or "1x1"), smallest first."""
-        return images.renditions_for(self, ratio)
+        """The renditions of this image cut to ``ratio`` ("16x9", "4x3" or "1x1"), smallest first.
+
+        None while they are being prepared: pages then show the master.
+        """
+        return images.renditions_for(self, ratio) if self.renditions_ready else []
 
     def make_renditions(self, force: bool = False) -> int:
-        """Cut the renditions that do not exist yet; return how many were written."""
+        """Cut the renditions that do not exist yet and note them ready; return how many were
+        written. Safe to run again, and by two workers at once: files are written whole."""
         if not (self.width and self.file and self.file.storage.exists(self.file.name)):
             return 0
-        return images.generate_renditions(self, force=force)
+        written = images.generate_renditions(self, force=force)
+        key = images.rendition_key(self)
+        # Only if the picture is still the one cut: a newer master or focal point has its
+        # own task coming.
+        Image.objects.filter(
+            pk=self.pk, file=self.file.name, focal_x=self.focal_x, focal_y=self.focal_y
+        ).update(renditions_key=key)
+        self.renditions_key = key
+        return written
 
 
 @receiver(post_delete, sender=Image, dispatch_uid="delete_image_files")

@@ -193,8 +193,17 @@ class TagMerge(models.Model):
     """The record of one merge of tags into another, with what is needed to undo it.
 
     ``details`` keeps, for every merged tag, its name, slug, description, aliases, old
-    slugs and the stories that carried it, and which stories gained the target tag.
+    slugs and the stories that carried it, and which stories gained the target tag. A merge
+    asked for in the admin is recorded at once, in progress, with the tags asked for in
+    ``details["request"]``, and carried out by a task (``stories.tagging.carry_out_merge``).
     """
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        UNDOING = "undoing", "Being undone"
+        UNDONE = "undone", "Undone"
 
     target = models.ForeignKey(
         Tag, null=True, on_delete=models.SET_NULL, related_name="merges_into"
@@ -214,6 +223,9 @@ class TagMerge(models.Model):
         related_name="+",
     )
     undone_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State, default=State.DONE)
+    # Why the merge, or its undo, could not be carried out.
+    problem = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-performed_at", "-pk"]

@@ -56,10 +56,3 @@ def _reindex(story_ids, using):
         update_fields=["headline", "dek", "body", "keywords"],
     )
     engine(using).index(story_ids, using)
-
-
-def reindex_changed(changes):
-    """Reindex the stories a committed transaction touched (see ``stories.changes``)."""
-    story_ids = changes.stories | changes.reindex
-    if story_ids:
-        reindex_stories(Story.objects.using(changes.using).filter(pk__in=list(story_ids)))

@@ -16,11 +16,14 @@ from stories.models.images import INLINE_IMAGE, InlineReference, inline_referenc
 def sources(image, ratio="16x9"):
     """What a ``<picture>`` of ``image`` cut to ``ratio`` lists (the ``picture()`` macro of
     ``reader_templates/stories/_picture.html``): WebP and JPEG ``srcset``, the fallback JPEG;
-    ``None`` for an image without renditions."""
-    renditions = image.renditions(ratio) if image else []
-    if not renditions:
+    the master alone while the renditions are being prepared; ``None`` for no picture."""
+    if not (image and image.width):
         return None
     url = image.file.storage.url
+    renditions = image.renditions(ratio)
+    if not renditions:
+        # Cleaned like every master (no metadata), and only until the renditions exist.
+        return {"src": url(image.file.name), "width": image.width, "height": image.height}
     webp = [r for r in renditions if r.format == "webp"]
     jpeg = [r for r in renditions if r.format == "jpeg"]
     fallback = jpeg[min(1, len(jpeg) - 1)]
@@ -47,7 +50,7 @@ def with_pictures(body):
 
     def figure(match):
         image = InlineReference.from_match(match).find(by_id, by_file)
-        if image is None or not image.renditions("4x3"):
+        if image is None or not image.width:
             return ""
         caption = match["caption"]
         if caption is None or not caption.strip():

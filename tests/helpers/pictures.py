@@ -40,7 +40,10 @@ def upload(data, name="picture.jpg", content_type="image/jpeg"):
 def make_image(data=None, name="picture.jpg", **fields):
     fields.setdefault("alt_text", "A red square")
     fields.setdefault("credit", "Staff")
-    return Image.objects.create(file=upload(data or picture_bytes(), name), **fields)
+    image = Image.objects.create(file=upload(data or picture_bytes(), name), **fields)
+    # As stored once the renditions task (run at commit, without a worker) has cut them.
+    image.refresh_from_db()
+    return image
 
 
 def png_header(width, height):

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from stories import changes
 from stories.models import Image
 
 
@@ -21,7 +22,8 @@ class _Unterminated:
 class Command(BaseCommand):
     help = (
         "Cut the responsive renditions (16:9, 4:3 and 1:1 in WebP and JPEG) of every image "
-        "in the library. Only missing renditions are written unless --force is given."
+        "in the library. Only missing renditions are written unless --force is given; a "
+        "picture whose renditions were being prepared is marked ready."
     )
 
     def add_arguments(self, parser):
@@ -55,8 +57,12 @@ class Command(BaseCommand):
                 problems.append(f"image {image.pk}: its file {image.file.name!r} is missing")
                 continue
             try:
+                was_ready = image.renditions_ready
                 written += image.make_renditions(force=force)
                 done += 1
+                if not was_ready:
+                    # Pages that showed the master while the crops were missing show them now.
+                    changes.touch(keys=[f"image-{image.pk}"])
             except (OSError, ValidationError) as error:
                 problems.append(f"image {image.pk}: {error}")
         for problem in problems:
