@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 import caching
+from live import reader as live_reader
 
 from . import listing, story_page, structured_data
 from .models import Page, Person, Section, Story, Tag
@@ -81,11 +82,14 @@ def story_detail(request, year, month, day, slug):
     published = timezone.localdate(story.published_at)
     if (published.year, published.month, published.day) != (year, month, day):
         return redirect(story, permanent=True)
-    context = {
-        "story": story,
-        "related": related,
-        "article_data": structured_data.news_article(request, story),
-    }
+    context = {"story": story, "related": related}
+    # Before the JSON-LD: a live story's "last updated" follows its latest update.
+    context |= live_reader.coverage_context(request, story)
+    context["article_data"] = structured_data.news_article(request, story)
+    if "live" in context:
+        context["article_data"] = live_reader.live_blog_posting(
+            request, story, context["article_data"], context
+        )
     return render(request, "stories/story_detail.html", context)
 
 
