@@ -8,7 +8,7 @@ however long the stream is; the polling fragment costs two.
 
 import datetime
 
-from django.db.models import Max, OuterRef, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -56,6 +56,12 @@ def public_updates(story, now):
         .annotate(author_data=_authors_of_each(), correction_data=_corrections_of_each())
         .order_by("-published_at", "-pk")
     )
+
+
+def latest_public_update(now):
+    """The time of the latest public update of each story (``OuterRef("pk")``), or None."""
+    latest = LiveUpdate.objects.public(now).filter(story=OuterRef("pk")).order_by("-published_at")
+    return Subquery(latest.values("published_at")[:1])
 
 
 def _moment(text):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 import caching
 from live import reader as live_reader
+from live import search as live_search
 
 from . import listing, story_page, structured_data
 from .models import Page, Person, Section, Story, Tag
@@ -203,6 +204,7 @@ def search(request):
     page = suggestion = None
     if form.is_valid() and form.cleaned_data["q"]:
         stories = form.narrow(Story.objects.public().for_listing().select_related("section"))
+        stories = live_search.mark_live(stories)
         page = results_page(
             stories,
             form.cleaned_data["q"],
@@ -210,6 +212,7 @@ def search(request):
             per_page=PAGE_SIZE,
             newest_first=form.cleaned_data["order"] == "newest",
         )
+        live_search.link_matching_updates(page, form.cleaned_data["q"])
         if not page.paginator.count:
             suggestion = suggest_query(stories, form.cleaned_data["q"])
     context = {"form": form, "page": page, "suggestion": suggestion, "max_results": MAX_RESULTS}

@@ -17,6 +17,7 @@ from live.changes import next_visibility_change
 from live.models import LiveCoverage, LiveUpdate
 from stories.models import Story
 from stories.models.versions import VersionConflict
+from stories.structured_data import iso
 from tests.helpers.accounts import make_user, story_post_data
 from tests.helpers.factories import make_person, make_public_story, make_story
 from tests.helpers.live import add_update, hidden_updates, make_live_story
@@ -222,12 +223,10 @@ class ReaderTests(TestCase):
         assert updates[1]["author"][0]["name"] == "Ada Reporter"
         assert updates[1]["url"].endswith(f"#update-{self.updates[44].pk}")
 
-    def test_date_modified_and_the_sitemap_follow_the_latest_update(self):
+    def test_date_modified_follows_the_latest_update(self):
         latest = timezone.localtime(self.updates[44].published_at)
         data = json_ld(self.page())
         assert data["dateModified"] == latest.isoformat(timespec="seconds")
-        sitemap = self.client.get("/sitemap-stories.xml").content.decode()
-        assert f"<lastmod>{latest.date().isoformat()}</lastmod>" in sitemap
 
     def test_closed_coverage_stays_online_as_a_finished_story(self):
         workflow.close_coverage(self.story, by=self.editor)
@@ -252,6 +251,40 @@ class ReaderTests(TestCase):
         page = self.page()
         assert f'href="/live/{self.story.pk}/rss/"' in page
         assert f'href="/live/{self.story.pk}/atom/"' in page
+
+
+class LastModifiedTests(TestCase):
+    def test_the_sitemap_and_the_updated_line_follow_the_latest_public_update(self):
+        story = make_live_story(make_public_story(published_at=timezone.now() - timedelta(days=3)))
+        shown = timezone.localtime(story.published_at).date().isoformat()
+        hidden_updates(story, canary=CANARY)
+        assert f"<lastmod>{shown}</lastmod>" in self.client.get("/sitemap-stories.xml").text
+        update = add_update(story, published_at=timezone.now() - timedelta(minutes=5))
+        today = timezone.localtime(update.published_at).date().isoformat()
+        assert f"<lastmod>{today}</lastmod>" in self.client.get("/sitemap-stories.xml").text
+        page = self.client.get(story.get_absolute_url()).text
+        assert (
+            f'<meta property="article:modified_time" content="{iso(update.published_at)}">' in page
+        )
+
+
+class SearchTests(TestCase):
+    def test_search_finds_a_public_update_and_leads_to_it(self):
+        story = make_live_story()
+        add_update(story, body="<p>Nothing here.</p>")
+        update = add_update(
+            story, headline="Acting head named", body="<p>Quorvath takes over.</p>"
+        )
+        page = self.client.get("/search/?q=quorvath").text
+        assert f'href="{story.get_absolute_url()}?update={update.pk}#update-{update.pk}"' in page
+
+    def test_an_update_withdrawn_from_readers_is_no_longer_found(self):
+        story = make_live_story()
+        update = add_update(story, body="<p>Quorvath takes over.</p>")
+        assert story.get_absolute_url() in self.client.get("/search/?q=quorvath").text
+        update.status = Status.DRAFT
+        update.save()
+        assert story.get_absolute_url() not in self.client.get("/search/?q=quorvath").text
 
 
 class PurgeTests(TestCase):
