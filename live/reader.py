@@ -8,7 +8,7 @@ however long the stream is; the polling fragment costs two.
 
 import datetime
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -108,7 +108,7 @@ def coverage_context(request, story, now=None):
     stream = updates.exclude(pinned=True)
     if not coverage.newest_first:
         stream = stream.order_by("published_at", "pk")
-    number = _page_asked(request, stream)
+    number = _page_asked(request, stream, coverage.newest_first)
     offset = (number - 1) * PAGE_SIZE
     rows = complete(list(stream[offset : offset + PAGE_SIZE + 1]))
     if not rows and number > 1:
@@ -130,23 +130,33 @@ def coverage_context(request, story, now=None):
     }
 
 
-def _page_asked(request, stream):
-    """The page ``?page=`` names, or the one holding the update ``?update=`` names."""
+def _parse_id(value):
+    """``value`` as an id any database can hold, or None."""
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) < 2**63:
+        return None
+    return int(value)
+
+
+def _page_asked(request, stream, newest_first):
+    """The page ``?page=`` names, or the one holding the update ``?update=`` names (found
+    with how many updates come before it, in one query)."""
     asked = request.GET.get("update")
     if asked is None:
         return page_number(request.GET.get("page"))
-    try:
-        update = stream.filter(pk=int(asked)).values_list("published_at", "pk")[0]
-    except (ValueError, IndexError, OverflowError):
-        raise Http404("There is no such update.") from None
-    moment, pk = update
-    newest_first = stream.query.order_by[0].startswith("-")
-    before = (
-        Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=pk)
-        if newest_first
-        else Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk)
+    pk = _parse_id(asked)
+    if pk is None:
+        raise Http404("There is no such update.")
+    moment = Subquery(stream.filter(pk=pk).values("published_at")[:1])
+    if newest_first:
+        before = Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=pk)
+    else:
+        before = Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk)
+    counted = stream.order_by().aggregate(
+        found=Count("pk", filter=Q(pk=pk)), before=Count("pk", filter=before)
     )
-    return stream.filter(before).count() // PAGE_SIZE + 1
+    if not counted["found"]:
+        raise Http404("There is no such update.")
+    return counted["before"] // PAGE_SIZE + 1
 
 
 def live_story(story_id, now):
