@@ -108,7 +108,7 @@ def coverage_context(request, story, now=None):
     stream = updates.exclude(pinned=True)
     if not coverage.newest_first:
         stream = stream.order_by("published_at", "pk")
-    number = _page_asked(request, stream, coverage.newest_first)
+    number = _page_asked(request, updates, coverage.newest_first)
     offset = (number - 1) * PAGE_SIZE
     rows = complete(list(stream[offset : offset + PAGE_SIZE + 1]))
     if not rows and number > 1:
@@ -137,22 +137,24 @@ def _parse_id(value):
     return int(value)
 
 
-def _page_asked(request, stream, newest_first):
+def _page_asked(request, updates, newest_first):
     """The page ``?page=`` names, or the one holding the update ``?update=`` names (found
-    with how many updates come before it, in one query)."""
+    with how many updates of the stream come before it, in one query). The pinned update is
+    on every page: its page is the first."""
     asked = request.GET.get("update")
     if asked is None:
         return page_number(request.GET.get("page"))
     pk = _parse_id(asked)
     if pk is None:
         raise Http404("There is no such update.")
-    moment = Subquery(stream.filter(pk=pk).values("published_at")[:1])
+    moment = Subquery(updates.filter(pk=pk).values("published_at")[:1])
     if newest_first:
         before = Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=pk)
     else:
         before = Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk)
-    counted = stream.order_by().aggregate(
-        found=Count("pk", filter=Q(pk=pk)), before=Count("pk", filter=before)
+    counted = updates.order_by().aggregate(
+        found=Count("pk", filter=Q(pk=pk)),
+        before=Count("pk", filter=before & Q(pinned=False)),
     )
     if not counted["found"]:
         raise Http404("There is no such update.")

@@ -184,6 +184,8 @@ class ReaderTests(TestCase):
     def test_a_permalink_opens_the_page_holding_the_update(self):
         oldest = self.updates[0]
         assert f'id="update-{oldest.pk}"' in self.page(f"?update={oldest.pk}")
+        pinned = self.updates[10]
+        assert f'id="update-{pinned.pk}"' in self.page(f"?update={pinned.pk}")
 
     def test_bad_page_and_update_numbers_are_not_found(self):
         url = self.story.get_absolute_url()
@@ -505,3 +507,22 @@ class QueryBudgetTests(TestCase):
 
     def test_the_polling_fragment_costs_at_most_3_queries(self):
         assert self.queries(f"/live/{self.story.pk}/updates/") <= 3
+
+
+class DemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from tests.helpers.demo import load_demo
+
+        load_demo()
+        cls.story = Story.objects.get(slug="krause-resignation-live")
+
+    def test_the_demo_follows_the_resignation_live_with_a_key_event_and_a_pinned_update(self):
+        updates = LiveUpdate.objects.public().filter(story=self.story)
+        assert updates.count() >= 5
+        assert updates.filter(key_event=True).exists()
+        assert updates.filter(pinned=True).count() == 1
+        assert not self.story.live_coverage.is_live  # the day is over; the story stays online
+        page = self.client.get(self.story.get_absolute_url()).text
+        assert "Key events" in page and "What we know" in page
+        assert json_ld(page)["@type"] == "LiveBlogPosting"
