@@ -27,6 +27,11 @@ class LiveCoverageAdmin(NewsroomAdmin):
     fields = ["story", "order", "requires_approval", "summary", "started_at", "closed_at"]
     readonly_fields = ["closed_at"]
     actions = ["close"]
+
+    class Media:
+        css = {"all": ["css/admin-rich-text.css"]}
+        js = ["js/admin-rich-text-label.js"]
+
     formfield_overrides = {
         LiveCoverage._meta.get_field("summary").__class__: {
             "widget": AdminProseEditorWidget(config={"extensions": BODY_EXTENSIONS})
@@ -105,6 +110,10 @@ class LiveUpdateAdmin(VersionedAdminMixin, NewsroomAdmin):
         ("Editors", {"fields": ["pinned", "key_event"]}),
     ]
     actions = ["publish", "pin", "mark_key_event"]
+
+    class Media:
+        css = {"all": ["css/admin-rich-text.css"]}
+        js = ["js/admin-autocomplete-labels.js", "js/admin-rich-text-label.js"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

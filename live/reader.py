@@ -22,8 +22,11 @@ from stories.structured_data import iso, person_reference
 from .models import LiveUpdate, LiveUpdateCorrection
 
 PAGE_SIZE = 20
-# The polling fragment carries this many of the newest updates.
+# The polling fragment carries this many of the newest updates; readers' pages ask for it
+# this often. Every reader polls the same cached answer, so the database hears of it about
+# once per purge, however many readers there are.
 FRAGMENT_SIZE = 20
+POLL_SECONDS = 30
 STREAM_FIELDS = ["story", "headline", "body", "published_at", "pinned", "key_event"]
 
 
@@ -127,6 +130,7 @@ def coverage_context(request, story, now=None):
         ),
         "pinned": pinned,
         "live_latest": latest,
+        "live_poll_seconds": POLL_SECONDS,
     }
 
 

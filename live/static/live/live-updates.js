@@ -30,7 +30,7 @@
       else list.appendChild(article);
       added += 1;
     });
-    var empty = list.querySelector("p:only-child");
+    var empty = list.querySelector(".live-empty");
     if (added && empty) empty.remove();
     if (added && announcer) {
       announcer.textContent = added === 1 ? "1 new update." : added + " new updates.";
