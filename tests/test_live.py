@@ -89,6 +89,11 @@ class VisibilityTests(TestCase):
             with self.subTest(path=path):
                 assert self.client.get(path).status_code == 404
 
+    def test_ids_no_database_holds_are_not_found(self):
+        for path in ["/live/99999999999999999999999/updates/", "/live/0/rss/", "/live/x/atom/"]:
+            with self.subTest(path=path):
+                assert self.client.get(path).status_code == 404
+
     def test_a_story_that_is_not_live_has_no_updates_addresses(self):
         story = make_public_story()
         assert self.client.get(f"/live/{story.pk}/updates/").status_code == 404
