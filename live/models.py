@@ -7,11 +7,12 @@ through it. Models import nothing above them; the publishing path is ``live.work
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from stories.models import Person, Story
+from stories.models import Image, Person, Story
 from stories.models.versions import Versioned
 from stories.sanitize import clean_html
 
@@ -174,9 +175,25 @@ class LiveUpdate(Versioned):
         return f"{self.story.get_absolute_url()}#{self.anchor}"
 
     def clean(self):
+        if self.status != self.Status.PUBLISHED:
+            return
         # Publishing without a time means now.
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
+        if self.published_at is None:
             self.published_at = timezone.now()
+        # Readers who cannot see a picture get its alt text: no update goes out without it.
+        undescribed = [
+            image
+            for image in Image.objects.placed_in(clean_html(self.body))
+            if not image.alt_text.strip()
+        ]
+        if undescribed:
+            names = ", ".join(f"“{image}” (number {image.pk})" for image in undescribed)
+            raise ValidationError(
+                {
+                    "body": "Add alt text (in the image library) to the pictures in this "
+                    f"update before it is published: {names}."
+                }
+            )
 
     @property
     def anchor(self) -> str:

@@ -323,8 +323,9 @@ class WorkflowPermissionTests(TestCase):
         cls.users = {role: make_user(role) for role in ["staff", "reporter", "editor"]}
 
     def file(self, role, story=None, **kwargs):
+        kwargs.setdefault("body", "<p>b</p>")
         return workflow.file_update(
-            story or self.story, by=self.users[role], headline="Filed", body="<p>b</p>", **kwargs
+            story or self.story, by=self.users[role], headline="Filed", **kwargs
         )
 
     def test_staff_without_a_newsroom_role_files_nothing(self):
@@ -395,6 +396,21 @@ class WorkflowPermissionTests(TestCase):
     def test_nobody_files_on_a_story_that_is_not_live(self):
         with self.assertRaises(PermissionDenied):
             self.file("editor", story=make_public_story())
+
+    def test_an_update_with_an_undescribed_picture_is_not_published(self):
+        from django.core.exceptions import ValidationError
+
+        from tests.helpers.pictures import make_image
+
+        image = make_image(alt_text="")
+        body = (
+            f'<figure class="figure"><img src="{image.file.url}" data-file="{image.pk}"></figure>'
+        )
+        with self.assertRaises(ValidationError) as refused:
+            self.file("editor", body=body)
+        assert "Add alt text" in str(refused.exception)
+        draft = self.file("editor", body=body, status=Status.DRAFT)  # a draft may wait for it
+        assert draft.pk and not LiveUpdate.objects.public().filter(pk=draft.pk).exists()
 
     def test_a_save_from_a_stale_version_is_refused(self):
         update = self.file("editor")
