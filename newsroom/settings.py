@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "caching",
     "stories",
+    "live",
     "api",
     "webhooks",
     "django_tasks_db",
@@ -267,7 +268,7 @@ PAGE_CACHE_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_STALE_IF_ERROR", "864
 PAGE_CACHE_RETRY_AFTER = 5
 PAGE_CACHE_PRIVATE_PATHS = ("/admin/", "/preview/")
 # No cached response outlives the next scheduled change of what readers may see.
-PAGE_CACHE_HORIZON = "stories.changes.next_visibility_change"
+PAGE_CACHE_HORIZON = "live.changes.next_visibility_change"
 PAGE_CACHE_HORIZON_KEY = "visibility"
 
 # The content API (api/): requests a minute from one address without a partner key (a key

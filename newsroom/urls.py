@@ -18,6 +18,7 @@ urlpatterns = [
     path("favicon.ico", files.favicon, name="favicon"),
     path(".well-known/security.txt", security.security_txt, name="security-txt"),
     path("api/", include("api.urls")),
+    path("live/", include("live.urls")),
     *sitemap_urls,
     path("", include("stories.urls")),
 ]

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("stories", "caching", "accounts", "api", "webhooks", "newsroom")
+PACKAGES = ("stories", "caching", "accounts", "api", "webhooks", "live", "newsroom")
 SKIP_DIRS = {"migrations", "__pycache__"}
 MODELS = "stories.models"
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from live.models import LiveCoverage
+
 from .models import Correction, EditingPresence, StatusChange, Story
 from .models.workflow import RECENTLY_OPENED
 from .workflow import can_publish
@@ -115,6 +117,23 @@ def desk_for(user, now=None) -> list[DeskList]:
             "Recent corrections",
             "No corrections yet.",
             list(Correction.objects.select_related("story").order_by("-published_at")[:SHOWN]),
+        ),
+        *(
+            [
+                DeskList(
+                    "live",
+                    "Live stories to file to",
+                    "No live coverage is open.",
+                    list(
+                        LiveCoverage.objects.filter(closed_at__isnull=True)
+                        .exclude(story__status=Status.RETRACTED)
+                        .select_related("story")
+                        .order_by("-started_at")[:SHOWN]
+                    ),
+                )
+            ]
+            if user.has_perm("live.add_liveupdate")
+            else []
         ),
         DeskList(
             "open",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 import caching
+from live.reader import latest_public_update
 
 from .models import Byline, Person, Section, Story, Tag
 from .prepared import Prepared, padded
@@ -125,7 +126,15 @@ class StorySitemap(PagedSitemap):
             Story.objects.public(now)
             .filter(pk__gte=first, pk__lte=last)
             .order_by("pk")
-            .values_list("pk", "slug", "published_at", "created_at", "last_significant_update")
+            .annotate(latest_update=latest_public_update(now))
+            .values_list(
+                "pk",
+                "slug",
+                "published_at",
+                "created_at",
+                "last_significant_update",
+                "latest_update",
+            )
         )
     )
 
@@ -138,9 +147,13 @@ class StorySitemap(PagedSitemap):
         return [
             (
                 Story.address_of(slug, published or created),
-                Story.update_shown(update, published) or published,
+                # A live story changes with each update readers see.
+                max(
+                    filter(None, [Story.update_shown(update, published), latest]),
+                    default=published,
+                ),
             )
-            for _, slug, published, created, update in stories
+            for _, slug, published, created, update, latest in stories
         ]
 
 

@@ -23,7 +23,8 @@ def _story_and_related(slug, now):
     public = Story.objects.public(now)
     related = Story.objects.related_to(slug=slug)
     ids = public.filter(slug=slug).values("pk").union(related.values("pk"))
-    stories = public.filter(pk__in=ids).select_related("section", "hero_image")
+    # A live story's coverage (``live``) comes with it: most stories have none.
+    stories = public.filter(pk__in=ids).select_related("section", "hero_image", "live_coverage")
     return stories.annotate(tag_data=tags_of_each(), correction_data=corrections_of_each())
 
 

@@ -17,6 +17,8 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 import caching
+from live import reader as live_reader
+from live import search as live_search
 
 from . import listing, story_page, structured_data
 from .models import Page, Person, Section, Story, Tag
@@ -84,11 +86,14 @@ def story_detail(request, year, month, day, slug):
     published = timezone.localdate(story.published_at)
     if (published.year, published.month, published.day) != (year, month, day):
         return redirect(story, permanent=True)
-    context = {
-        "story": story,
-        "related": related,
-        "article_data": structured_data.news_article(request, story),
-    }
+    context = {"story": story, "related": related}
+    # Before the JSON-LD: a live story's "last updated" follows its latest update.
+    context |= live_reader.coverage_context(request, story)
+    context["article_data"] = structured_data.news_article(request, story)
+    if "live" in context:
+        context["article_data"] = live_reader.live_blog_posting(
+            request, story, context["article_data"], context
+        )
     return render(request, "stories/story_detail.html", context)
 
 
@@ -218,6 +223,7 @@ def search(request):
     page = suggestion = None
     if form.is_valid() and form.cleaned_data["q"]:
         stories = form.narrow(Story.objects.public().for_listing().select_related("section"))
+        stories = live_search.mark_live(stories)
         page = results_page(
             stories,
             form.cleaned_data["q"],
@@ -225,6 +231,7 @@ def search(request):
             per_page=PAGE_SIZE,
             newest_first=form.cleaned_data["order"] == "newest",
         )
+        live_search.link_matching_updates(page, form.cleaned_data["q"])
         if not page.paginator.count:
             suggestion = suggest_query(stories, form.cleaned_data["q"])
     context = {"form": form, "page": page, "suggestion": suggestion, "max_results": MAX_RESULTS}

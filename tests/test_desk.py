@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from live.models import LiveCoverage
 from stories import workflow
 from stories.desk import desk_for
 from stories.models import Byline, Person, Story
@@ -80,6 +81,16 @@ class DeskTests(TestCase):
             workflow.submit(story, by=self.editor, note=f"Note {n}")
             make_public_story(published_at=timezone.now() + timedelta(hours=n + 1))
         assert count() == before
+
+    def test_open_live_coverage_is_listed_for_those_who_file_updates(self):
+        live = make_public_story(headline="Live: the resignation")
+        LiveCoverage.objects.create(story=live)
+        closed = make_public_story(headline="Live: yesterday")
+        LiveCoverage.objects.create(story=closed, closed_at=timezone.now())
+        assert [c.story.headline for c in lists_of(self.reporter)["live"]] == [live.headline]
+        self.client.force_login(self.reporter)
+        page = self.client.get(reverse("admin:index")).text
+        assert f"{reverse('admin:live_liveupdate_add')}?story={live.pk}" in page
 
     def test_the_admin_home_is_the_desk(self):
         self.client.force_login(self.reporter)

@@ -15,6 +15,7 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from live import workflow
 from stories import sitemaps
 from stories.models import Correction, PreviewLink
 from tests.helpers.accounts import make_user
@@ -25,6 +26,7 @@ from tests.helpers.factories import (
     make_section,
     make_story,
 )
+from tests.helpers.live import add_update, make_live_story
 from tests.helpers.pictures import TemporaryMedia
 from tests.helpers.reader_data import make_image, rich_story, stories_in
 
@@ -195,6 +197,54 @@ class SitemapPagesTests(TestCase):
         assert moved.get_absolute_url() not in self.client.get("/sitemap-stories.xml").text
         assert moved.get_absolute_url() in self.client.get("/sitemap-stories.xml?p=2").text
         assert self.client.get("/sitemap-stories.xml?p=3").status_code == 404
+
+
+# A live story adds its key events with the pinned update, a page of its stream (each update
+# with its authors and corrections) and the time of its latest update; the polling fragment
+# is the live story, then its newest updates; a feed of updates the same.
+LIVE_STORY_PAGE = STORY_PAGE + 3
+LIVE_PAGES = {"/live/{pk}/updates/": 2, "/live/{pk}/rss/": 2, "/live/{pk}/atom/": 2}
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+class LivePageBudgetTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.story = make_live_story()
+        people = [make_person() for _ in range(3)]
+        editor = make_user("editor")
+        start = timezone.now() - datetime.timedelta(minutes=30)
+        cls.updates = [
+            add_update(
+                cls.story,
+                published_at=start + datetime.timedelta(seconds=n),
+                authors=people[: n % 4],
+            )
+            for n in range(200)
+        ]
+        workflow.pin(cls.updates[7], by=editor)
+        for update in cls.updates[::50]:
+            workflow.mark_key_event(update, by=editor)
+            workflow.correct_update(update, by=editor, text="A name was misspelt.")
+
+    def queries(self, url):
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.get(url)
+        assert response.status_code == 200, url
+        return len(captured)
+
+    def test_a_live_story_of_200_updates_runs_its_exact_number_of_queries_on_every_page(self):
+        url = self.story.get_absolute_url()
+        for query in ["", "?page=2", "?page=10"]:
+            with self.subTest(page=query):
+                assert self.queries(url + query) == LIVE_STORY_PAGE
+        # Opening the page that holds an update costs one more: where the update falls.
+        assert self.queries(f"{url}?update={self.updates[0].pk}") == LIVE_STORY_PAGE + 1
+
+    def test_the_polling_fragment_and_the_feeds_of_updates_run_their_exact_queries(self):
+        for path, budget in LIVE_PAGES.items():
+            with self.subTest(path=path):
+                assert self.queries(path.format(pk=self.story.pk)) == budget
 
 
 # The content API: a story list is its stories with their bylines and tags (one query), and

@@ -19,6 +19,7 @@ from tests.helpers.factories import (
     make_public_story,
     make_source,
 )
+from tests.helpers.live import add_update, hidden_updates, make_live_story
 from tests.helpers.reader_data import make_image
 
 CANARY = "Zqxcanary"
@@ -81,6 +82,13 @@ class CanaryTests(TestCase):
         workflow.retract(
             cls.retracted, by=workflow.SYSTEM, text="It rested on a forged memo.", note="test"
         )
+        # Live coverage: a public update, and one in each hidden state; updates of a hidden story.
+        make_live_story(cls.main)
+        add_update(cls.main, headline="A public update", authors=[staff])
+        for update in hidden_updates(cls.main, canary=CANARY).values():
+            update.authors.add(cls.secret_person)
+        cls.hidden_live = make_live_story(cls.hidden["draft"])
+        add_update(cls.hidden_live, headline=f"{CANARY} update of a draft")
 
     def crawl(self, start, hidden):
         """Fetch ``start`` and every address linked from what they answer, and so on.
@@ -112,8 +120,10 @@ class CanaryTests(TestCase):
             "/tag/zqxcanary-topic/rss/",
             "/people/zqxcanary-person/",
             "/people/zqxcanary-person/atom/",
+            *(f"/live/{self.hidden_live.pk}/{name}/" for name in ("updates", "rss", "atom")),
         ]
         start = [
+            f"/live/{self.main.pk}/updates/",
             "/",
             "/rss/",
             "/atom/",
@@ -144,6 +154,8 @@ class CanaryTests(TestCase):
             "/sitemap-stories.xml",
             "/2026/11/",
             "/ethics/",
+            f"/live/{self.main.pk}/rss/",
+            f"/live/{self.main.pk}/atom/",
         ]:
             assert expected in ok, expected
         assert len(ok) > 40
@@ -217,6 +229,9 @@ class CanaryTests(TestCase):
             "switchboard",
             "topic",
             "Zqxcanarz",
+            "scheduled update body",
+            "embargoed update body",
+            "submitted update",
         ]:
             with self.subTest(words=words):
                 page = self.client.get("/search/", {"q": words})

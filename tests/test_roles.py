@@ -12,6 +12,7 @@ from django.test import RequestFactory, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from live.models import LiveCoverage, LiveUpdate
 from stories import workflow
 from stories.models import (
     Correction,
@@ -32,6 +33,7 @@ from tests.helpers.factories import (
     make_source,
     make_story,
 )
+from tests.helpers.live import add_update, make_live_story
 from tests.helpers.pictures import make_image, picture_bytes, upload
 
 Status = Story.Status
@@ -401,6 +403,89 @@ def filter_images_by_usage_note(client):
     return "1 image" in hit.text and "0 images" in miss.text
 
 
+def _update_form(story, **changes):
+    data = {
+        "story": story.pk,
+        "headline": f"Filed {next(_runs)}",
+        "body": "<p>Filed.</p>",
+        "status": LiveUpdate.Status.SUBMITTED,
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "_save": "Save",
+    }
+    return data | changes
+
+
+def file_live_update(client):
+    story = make_live_story()
+    client.post(reverse("admin:live_liveupdate_add"), _update_form(story))
+    return LiveUpdate.objects.filter(story=story, status=LiveUpdate.Status.SUBMITTED).exists()
+
+
+def publish_live_update_needing_approval(client):
+    story = make_live_story(requires_approval=True)
+    client.post(
+        reverse("admin:live_liveupdate_add"),
+        _update_form(story, status=LiveUpdate.Status.PUBLISHED),
+    )
+    return LiveUpdate.objects.public().filter(story=story).exists()
+
+
+def publish_live_update_without_approval(client):
+    story = make_live_story(requires_approval=False)
+    client.post(
+        reverse("admin:live_liveupdate_add"),
+        _update_form(story, status=LiveUpdate.Status.PUBLISHED),
+    )
+    return LiveUpdate.objects.public().filter(story=story).exists()
+
+
+def approve_submitted_update(client):
+    update = add_update(make_live_story(), status=LiveUpdate.Status.SUBMITTED)
+    client.post(
+        reverse("admin:live_liveupdate_changelist"),
+        {"action": "publish", ACTION_CHECKBOX_NAME: [update.pk]},
+    )
+    return LiveUpdate.objects.public().filter(pk=update.pk).exists()
+
+
+def pin_live_update(client):
+    update = add_update(make_live_story())
+    client.post(
+        reverse("admin:live_liveupdate_changelist"),
+        {"action": "pin", ACTION_CHECKBOX_NAME: [update.pk]},
+    )
+    return LiveUpdate.objects.get(pk=update.pk).pinned
+
+
+def make_story_live(client):
+    story = make_public_story()
+    client.post(
+        reverse("admin:live_livecoverage_add"),
+        {
+            "story": story.pk,
+            "order": "newest",
+            "requires_approval": "on",
+            "summary": "",
+            "started_at_0": "2026-11-24",
+            "started_at_1": "09:00:00",
+        },
+    )
+    return LiveCoverage.objects.filter(story=story).exists()
+
+
+def edit_published_live_update(client):
+    update = add_update(make_live_story(requires_approval=True))
+    data = _update_form(update.story, headline="Edited", status=update.status)
+    data |= {"base_version": update.version}
+    data |= {
+        "published_at_0": timezone.localtime(update.published_at).strftime("%Y-%m-%d"),
+        "published_at_1": timezone.localtime(update.published_at).strftime("%H:%M:%S"),
+    }
+    client.post(reverse("admin:live_liveupdate_change", args=[update.pk]), data)
+    return LiveUpdate.objects.get(pk=update.pk).headline == "Edited"
+
+
 REPORTER_UP = {"reporter", "editor", "superuser"}
 EDITOR_UP = {"editor", "superuser"}
 SUPERUSER = {"superuser"}
@@ -452,6 +537,13 @@ MATRIX = [
     (see_image_usage_note, EDITOR_UP),
     (forge_image_usage_note, EDITOR_UP),
     (filter_images_by_usage_note, EDITOR_UP),
+    (file_live_update, REPORTER_UP),
+    (publish_live_update_needing_approval, EDITOR_UP),
+    (publish_live_update_without_approval, REPORTER_UP),
+    (approve_submitted_update, EDITOR_UP),
+    (pin_live_update, EDITOR_UP),
+    (make_story_live, EDITOR_UP),
+    (edit_published_live_update, EDITOR_UP),
     *[
         (shown_by(kind)(act), REPORTER_UP if kind == "draft" else EDITOR_UP)
         for act in [

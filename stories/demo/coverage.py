@@ -363,6 +363,26 @@ information with other parts of the government.</p>
         "corrections": [],
         "body": "<p>Draft notes: reporting still under way. Not for publication.</p>",
     },
+    {
+        # Live coverage of the day (its updates are in live.demo).
+        "slug": "krause-resignation-live",
+        "headline": "Live: the IRS commissioner's resignation, hour by hour",
+        "kicker": "Live",
+        "dek": "How the day unfolded, from the letter to the first word on who runs the agency "
+        "next. Our rolling coverage has ended.",
+        "section": "government",
+        "kind": "news",
+        "dateline": "WASHINGTON",
+        "published_at": "2026-11-24T09:40:00",
+        "status": "published",
+        "tags": ["IRS", "Treasury", "Data sharing"],
+        "bylines": [("elena-marsh", "by"), ("jonah-pike", "by")],
+        "people": ["melanie-krause"],
+        "citations": [],
+        "corrections": [],
+        "body": "<p>We followed the commissioner's departure and the reaction to it through the "
+        "day. The newest entries are at the top.</p>",
+    },
 ]
 
 RELATED = [
@@ -376,4 +396,5 @@ RELATED = [
         "tax-confidentiality-meets-immigration-enforcement",
     ),
     ("irs-commissioner-melanie-krause-resigns", "treasury-to-name-acting-irs-commissioner"),
+    ("irs-commissioner-melanie-krause-resigns", "krause-resignation-live"),
 ]

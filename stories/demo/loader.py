@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.html import format_html
 
+from live.demo import load_live_coverage
 from stories import changes, workflow
 from stories.models import Byline, Citation, Image, Person, Section, Source, Story, Tag
 
@@ -84,7 +85,8 @@ def load_demo_coverage() -> list[str]:
             )
             note(_add_story(story, data, people, sources))
 
-    return created + _give_heroes(heroes) + _link_related()
+    created += _give_heroes(heroes) + _link_related()
+    return created + load_live_coverage(people)
 
 
 def _picture(data, note):

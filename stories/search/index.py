@@ -3,6 +3,7 @@
 from collections import defaultdict
 from itertools import batched
 
+from live.models import LiveUpdate
 from stories.models import Byline, SearchEntry, Story, TaggedStory
 
 from .engines import engine
@@ -38,13 +39,15 @@ def _reindex(story_ids, using):
         for story_id, value in rows.order_by("pk").values_list(story, name):
             names[story_id].append(value)
     stories = Story.objects.using(using).filter(pk__in=story_ids).only("headline", "dek", "body")
+    # A live story is found by its public updates too (``live.search``).
+    updates = _public_update_text(story_ids, using)
     # Only what readers can read: never citations, sources or anything editor-only.
     entries = [
         SearchEntry(
             story=story,
             headline=plain_text(story.headline),
             dek=plain_text(story.dek),
-            body=plain_text(story.body),
+            body=" ".join(filter(None, [plain_text(story.body), updates.get(story.pk)])),
             keywords=" · ".join(dict.fromkeys(plain_text(n) for n in names[story.pk])),
         )
         for story in stories
@@ -56,3 +59,18 @@ def _reindex(story_ids, using):
         update_fields=["headline", "dek", "body", "keywords"],
     )
     engine(using).index(story_ids, using)
+
+
+def _public_update_text(story_ids, using):
+    """For each of ``story_ids`` with public updates, their headlines and bodies as text."""
+    rows = (
+        LiveUpdate.objects.using(using)
+        .public()
+        .filter(story__in=story_ids)
+        .order_by("published_at", "pk")
+        .values_list("story", "headline", "body")
+    )
+    text = defaultdict(list)
+    for story, headline, body in rows:
+        text[story] += [plain_text(headline), plain_text(body)]
+    return {story: " ".join(filter(None, parts)) for story, parts in text.items()}

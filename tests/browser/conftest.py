@@ -15,6 +15,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
+from live.demo import STORY as LIVE_STORY
 from stories import workflow
 from stories.models import Page, Person, PreviewLink, Section, Story, Tag
 from tests.helpers.browser import DRAFT_STORY, MAIN_STORY, NOT_FOUND, OutboundGuard, PolicyGuard
@@ -158,6 +159,7 @@ def demo(live_server):
     return {
         "home": "/",
         "story": story.get_absolute_url(),
+        "live story": Story.objects.get(slug=LIVE_STORY).get_absolute_url(),
         "section": Section.objects.get(slug="government").get_absolute_url(),
         "tag": Tag.objects.get(slug="irs").get_absolute_url(),
         "person": Person.objects.get(slug="melanie-krause").get_absolute_url(),

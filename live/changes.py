@@ -1,0 +1,63 @@
+"""What a change to live coverage means for readers: the story it belongs to changed.
+
+Every save, delete or author change of an update (or of the coverage, or of a correction to
+an update) adds the story to the transaction's change record (``stories.changes``), whichever
+path made it: the page cache then purges the story's pages, its feeds of updates and the
+polling fragment, all of which are labelled with the story.
+"""
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Min, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from stories import changes
+
+from .models import LiveCoverage, LiveUpdate, LiveUpdateCorrection
+
+
+def next_visibility_change():
+    """The next time a story or a live update scheduled or under embargo reaches readers.
+
+    The page cache keeps no response past it (``PAGE_CACHE_HORIZON``): an update scheduled
+    for 06:00 is on the story page, its feeds and the polling fragment at 06:00.
+    """
+    now = timezone.now()
+    times = LiveUpdate.objects.filter(status=LiveUpdate.Status.PUBLISHED).aggregate(
+        publish=Min("published_at", filter=Q(published_at__gt=now)),
+        lift=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+    )
+    return min(filter(None, [changes.next_visibility_change(), *times.values()]), default=None)
+
+
+def _story_of(instance):
+    if isinstance(instance, LiveUpdateCorrection):
+        return LiveUpdate.objects.filter(pk=instance.update_id).values_list("story", flat=True)
+    return [instance.story_id]
+
+
+def _changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    using = instance._state.db or DEFAULT_DB_ALIAS
+    changes.touch(stories=list(_story_of(instance)), using=using)
+
+
+def _authors_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and isinstance(instance, LiveUpdate):
+        changes.touch(stories=[instance.story_id], using=instance._state.db)
+    elif action.startswith("post_"):
+        # person.live_updates.add(...): the stories of the updates named.
+        pks = kwargs.get("pk_set") or ()
+        stories = LiveUpdate.objects.filter(pk__in=pks).values_list("story", flat=True)
+        changes.touch(stories=list(stories), using=instance._state.db)
+
+
+def connect():
+    for model in (LiveCoverage, LiveUpdate, LiveUpdateCorrection):
+        name = model._meta.model_name
+        post_save.connect(_changed, sender=model, dispatch_uid=f"live_{name}_saved")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"live_{name}_deleted")
+    m2m_changed.connect(
+        _authors_changed, sender=LiveUpdate.authors.through, dispatch_uid="live_authors"
+    )
