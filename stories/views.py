@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 from itertools import groupby
 from operator import attrgetter
 
@@ -17,6 +18,8 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 import caching
+from fronts import reading
+from fronts.models import HOME, front_key
 
 from . import listing, story_page, structured_data
 from .models import Page, Person, Section, Story, Tag
@@ -64,12 +67,11 @@ def stories_by_section(now):
 
 @require_safe
 def home(request):
-    caching.label(request, ALL_STORIES)
+    caching.label(request, ALL_STORIES, f"front-{HOME}")
     now = timezone.now()
-    page = paginate(request, listing.front(now=now))
-    stories = list(page)
-    context = {"page": page, "stories": stories, "sections": []}
-    if page.number == 1:
+    front = reading.front(HOME, Story.objects.public(now), now, partial(paginate, request))
+    context = {"front": front, "page": front.page, "sections": []}
+    if front.page.number == 1:
         context["sections"] = stories_by_section(now)
     return render(request, "stories/home.html", context)
 
@@ -93,9 +95,11 @@ def story_detail(request, year, month, day, slug):
 def section_detail(request, slug):
     now = timezone.now()
     section = public_by_slug(request, listing.section_by_slug, Section, slug, now)
-    caching.label(request, list_key(section))
-    stories = listing.of_section(now=now, section=section.pk)
-    context = {"section": section, "page": paginate(request, stories)}
+    key = front_key(section)
+    caching.label(request, list_key(section), f"front-{key}")
+    stories = Story.objects.public(now).filter(section=section)
+    front = reading.front(key, stories, now, partial(paginate, request))
+    context = {"section": section, "front": front, "page": front.page}
     return render(request, "stories/section_detail.html", context)
 
 

@@ -15,6 +15,7 @@ from PIL import ImageCms, PngImagePlugin
 from stories import workflow
 from stories.forms import ImageForm
 from stories.models import Image, Story
+from tests.helpers.banner import BannerAlreadyRead
 from tests.helpers.demo import load_demo, run_demo_loader
 from tests.helpers.factories import make_person, make_public_story, make_story
 from tests.helpers.pictures import TemporaryMedia, make_image, picture_bytes, png_header, upload
@@ -314,7 +315,7 @@ class RegenerateCommandTests(TemporaryMedia, TestCase):
             self.run_command("999999")
 
 
-class PicturesOnPagesTests(TemporaryMedia, TestCase):
+class PicturesOnPagesTests(BannerAlreadyRead, TemporaryMedia, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.image = make_image(
