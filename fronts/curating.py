@@ -1,5 +1,9 @@
 """The one path that changes a front or the banner: each action checks the editor's right,
-saves, and adds what readers will see differently to the transaction's change record."""
+saves, and adds what readers will see differently to the transaction's change record.
+
+``by`` is the user acting, or ``stories.workflow.SYSTEM`` for a program (the demo loader),
+recorded as no user, with what it is in the version's note.
+"""
 
 from dataclasses import dataclass
 
@@ -9,6 +13,7 @@ from django.utils import timezone
 
 from stories import changes
 from stories.purging import VISIBILITY
+from stories.workflow import SYSTEM
 
 from .models import BANNER, Banner, FrontVersion, Slot
 
@@ -30,7 +35,11 @@ class Entry:
 
 
 def can_curate(user):
-    return user is not None and user.has_perm(CURATE_PERMISSION)
+    return user is SYSTEM or (user is not None and user.has_perm(CURATE_PERMISSION))
+
+
+def _user(by):
+    return None if by is SYSTEM else by
 
 
 def entries_at(front, moment=None):
@@ -51,7 +60,7 @@ def arrange(front, entries, *, by, takes_effect_at=None, note="", restored_from=
             takes_effect_at=takes_effect_at or timezone.now(),
             note=note[:200],
             restored_from=restored_from,
-            created_by=by,
+            created_by=_user(by),
         )
         Slot.objects.bulk_create(
             Slot(
@@ -88,11 +97,13 @@ def banner_changed(banner):
 
 
 def save_banner(banner, *, by):
-    if not by.has_perm("fronts.change_banner" if banner.pk else "fronts.add_banner"):
+    if by is not SYSTEM and not by.has_perm(
+        "fronts.change_banner" if banner.pk else "fronts.add_banner"
+    ):
         raise PermissionDenied("Only editors publish banners.")
     with transaction.atomic():
         if banner.created_by_id is None:
-            banner.created_by = by
+            banner.created_by = _user(by)
         banner.save()
         banner_changed(banner)
     return banner
