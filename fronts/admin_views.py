@@ -55,14 +55,21 @@ class MomentForm(forms.Form):
         return self.cleaned_data.get("at") if self.is_valid() else None
 
 
+class StoryPicker(AutocompleteSelect):
+    def create_option(self, name, value, label, *args, **kwargs):
+        # An empty <option> is not valid HTML; its text is also what select2 shows at first.
+        return super().create_option(name, value, label or "Type a headline", *args, **kwargs)
+
+
 class QuickAddForm(forms.Form):
     """A story picked by typing part of its headline (the admin's autocomplete, with script);
     the search beside it needs none."""
 
     pick = forms.ModelChoiceField(
         Story.objects.none(),
+        required=False,
         label="Or type to find a story",
-        widget=AutocompleteSelect(
+        widget=StoryPicker(
             Slot._meta.get_field("story"), admin_site=None, attrs={"form": "arrange-form"}
         ),
     )
@@ -131,7 +138,9 @@ def arrange(model_admin, request, object_id):
         scheduled=front.versions.filter(takes_effect_at__gt=timezone.now())
         .select_related("created_by")
         .order_by("takes_effect_at"),
-        media=model_admin.media + add_form.media,
+        media=model_admin.media
+        + add_form.media
+        + forms.Media(js=["js/admin-autocomplete-labels.js"]),
     )
 
 
