@@ -238,10 +238,13 @@ def preview(model_admin, request, object_id):
     """The front on the reader template as it will stand (or stood) at the time asked for."""
     front = get_front(model_admin, request, object_id)
     at = MomentForm(request.GET or None).moment() or timezone.now()
-    stories = Story.objects.public(at)
+    first_page = partial(_first_page, request)
     if front.section_id:
-        stories = stories.filter(section=front.section_id)
-    shown = reading.front(front.key, stories, at, lambda rows: _first_page(request, rows))
+        shown = reading.front(
+            front.key, at, first_page, reading.section_stream, section=front.section_id
+        )
+    else:
+        shown = reading.front(front.key, at, first_page)
     context = {"front": shown, "page": shown.page, "sections": [], "preview_at": at}
     if front.section_id:
         template, context["section"] = "stories/section_detail.html", front.section

@@ -2,7 +2,8 @@
 order, and the newest public stories below them, never repeating a slotted one.
 
 A slot whose story is not public yet (scheduled, embargoed) or no longer is shows nothing:
-its place goes to the stream until ``Story.objects.public()`` admits the story.
+its place goes to the stream until ``Story.objects.public()`` admits the story. Both queries
+are compiled once per process (``stories.prepared``), as the other reader lists are.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from stories.listing import with_bylines
 from stories.models import Story
 from stories.models.stories import LISTED_FIELDS
 from stories.pagination import ListPage
+from stories.prepared import Prepared, padded
 
 from .models import FrontVersion, Slot
 
@@ -24,20 +26,29 @@ _SLOT_FIELDS = [
     "image",
     *(f"story__{name}" for name in LISTED_FIELDS),
 ]
+# No story has this id: it stands for "none slotted" in a list that is never empty.
+_NO_STORY = 0
+
+_slots = Prepared(
+    lambda key, now: (
+        Slot.objects.filter(
+            version=Subquery(
+                FrontVersion.objects.filter(front__key=key).in_effect(now).values("pk")[:1]
+            ),
+            story__in=Story.objects.public(now),
+        )
+        .select_related("story__hero_image", "image")
+        .only(*_SLOT_FIELDS)
+        .order_by("position")
+    )
+)
 
 
 def slotted(key, now):
     """The public stories of the front ``key`` in effect at ``now``, as its slots show them:
     with ``shown_headline``, ``shown_dek`` and ``shown_image``. One query."""
-    version = FrontVersion.objects.filter(front__key=key).in_effect(now).values("pk")[:1]
-    slots = (
-        Slot.objects.filter(version=Subquery(version), story__in=Story.objects.public(now))
-        .select_related("story__hero_image", "image")
-        .only(*_SLOT_FIELDS)
-        .order_by("position")
-    )
     stories = []
-    for slot in slots:
+    for slot in _slots(key=key, now=now):
         story = slot.story
         story.shown_headline = slot.shown_headline
         story.shown_dek = slot.shown_dek
@@ -53,12 +64,30 @@ def as_shown(stories):
     return stories
 
 
-def stream(stories, exclude):
-    """A function of ``(offset, limit)`` giving those rows of ``stories`` (public ones) less
-    the slotted ones, for ``stories.pagination.paginate``."""
-    rows = stories.exclude(pk__in=[story.pk for story in exclude])
-    rows = rows.select_related("hero_image").only(*LISTED_FIELDS)
-    return lambda offset, limit: as_shown(list(rows[offset : offset + limit]))
+class Stream:
+    """The public stories of ``build(now, **values)`` below a front's slots, less the slotted."""
+
+    def __init__(self, build):
+        self.rows = Prepared(
+            lambda offset, limit, exclude, **values: (
+                build(**values)
+                .exclude(pk__in=exclude)
+                .select_related("hero_image")
+                .only(*LISTED_FIELDS)[offset : offset + limit]
+            ),
+            shape=("offset", "limit"),
+        )
+
+    def __call__(self, slotted, **values):
+        """A function of ``(offset, limit)`` giving those rows, for ``pagination.paginate``."""
+        exclude = padded([story.pk for story in slotted] or [_NO_STORY], least=8)
+        return lambda offset, limit: as_shown(
+            list(self.rows(offset=offset, limit=limit, exclude=exclude, **values))
+        )
+
+
+home_stream = Stream(lambda now: Story.objects.public(now))
+section_stream = Stream(lambda now, section: Story.objects.public(now).filter(section=section))
 
 
 @dataclass
@@ -71,13 +100,13 @@ class FrontPage:
     page: ListPage
 
 
-def front(key, stories, now, paginate):
-    """The front ``key`` at ``now`` over ``stories`` (public ones): on the first page its
-    slotted stories, the first of them as the lead (or the newest story, on a front without
-    slots), then one page of the rest, each with its bylines. Three queries, however many
-    slots the front has."""
+def front(key, now, paginate, stream=home_stream, **values):
+    """The front ``key`` at ``now``: on the first page its slotted stories, the first of them
+    as the lead (or the newest story, on a front without slots), then one page of ``stream``
+    (with ``values``), each story with its bylines. Three queries, however many slots the
+    front has."""
     slots = slotted(key, now)
-    listed = paginate(stream(stories, exclude=slots))
+    listed = paginate(stream(slots, now=now, **values))
     if listed.number > 1:
         with_bylines(listed.object_list)
         return FrontPage(None, [], listed.object_list, listed)

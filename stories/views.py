@@ -69,7 +69,7 @@ def stories_by_section(now):
 def home(request):
     caching.label(request, ALL_STORIES, f"front-{HOME}")
     now = timezone.now()
-    front = reading.front(HOME, Story.objects.public(now), now, partial(paginate, request))
+    front = reading.front(HOME, now, partial(paginate, request))
     context = {"front": front, "page": front.page, "sections": []}
     if front.page.number == 1:
         context["sections"] = stories_by_section(now)
@@ -97,8 +97,9 @@ def section_detail(request, slug):
     section = public_by_slug(request, listing.section_by_slug, Section, slug, now)
     key = front_key(section)
     caching.label(request, list_key(section), f"front-{key}")
-    stories = Story.objects.public(now).filter(section=section)
-    front = reading.front(key, stories, now, partial(paginate, request))
+    front = reading.front(
+        key, now, partial(paginate, request), reading.section_stream, section=section.pk
+    )
     context = {"section": section, "front": front, "page": front.page}
     return render(request, "stories/section_detail.html", context)
 

@@ -74,7 +74,7 @@ class FrontLayoutTests(TestCase):
 
     def test_a_later_page_of_the_stream_leaves_out_the_slotted_stories_too(self):
         arrange(self.home, entries(self.stories[5]), by=self.editor)
-        front = reading.front(HOME, Story.objects.public(), timezone.now(), second_page_of_two)
+        front = reading.front(HOME, timezone.now(), second_page_of_two)
         assert [story.headline for story in front.latest] == ["Story 2", "Story 3"]
 
     def test_overrides_change_the_front_and_not_the_story(self):
