@@ -55,10 +55,24 @@ class MomentForm(forms.Form):
         return self.cleaned_data.get("at") if self.is_valid() else None
 
 
-class StoryPicker(AutocompleteSelect):
+class Picker(AutocompleteSelect):
+    """The admin's autocomplete (select2, with script); without script, the choice made."""
+
+    def __init__(self, field, admin_site, empty, **kwargs):
+        super().__init__(field, admin_site, **kwargs)
+        self.empty = empty
+
     def create_option(self, name, value, label, *args, **kwargs):
         # An empty <option> is not valid HTML; its text is also what select2 shows at first.
-        return super().create_option(name, value, label or "Type a headline", *args, **kwargs)
+        return super().create_option(name, value, label or self.empty, *args, **kwargs)
+
+
+def picture_picker(model_admin, slot, number):
+    """The slot's own picture, chosen from the library: one ``image`` value per slot."""
+    picker = Picker(Slot._meta.get_field("image"), model_admin.admin_site, "The story's own")
+    picker.choices = forms.ModelChoiceField(Image.objects.all(), required=False).choices
+    picker.is_required = False
+    return picker.render("image", slot.image_id, attrs={"id": f"image-{number}"})
 
 
 class QuickAddForm(forms.Form):
@@ -69,8 +83,11 @@ class QuickAddForm(forms.Form):
         Story.objects.none(),
         required=False,
         label="Or type to find a story",
-        widget=StoryPicker(
-            Slot._meta.get_field("story"), admin_site=None, attrs={"form": "arrange-form"}
+        widget=Picker(
+            Slot._meta.get_field("story"),
+            admin_site=None,
+            empty="Type a headline",
+            attrs={"form": "arrange-form"},
         ),
     )
 
@@ -127,7 +144,10 @@ def arrange(model_admin, request, object_id):
         original=front,
         front=front,
         version=version,
-        slots=[(slot, slot.story_id in public) for slot in slots],
+        slots=[
+            (slot, slot.story_id in public, picture_picker(model_admin, slot, number))
+            for number, slot in enumerate(slots, start=1)
+        ],
         moment_form=moment_form,
         at=at,
         at_query=_query(at),

@@ -12,6 +12,8 @@ from fronts.models import Banner, Front, FrontVersion
 from stories.models import Story
 from tests.helpers.accounts import make_user
 from tests.helpers.factories import make_public_story, make_section, make_story
+from tests.helpers.pictures import TemporaryMedia
+from tests.helpers.reader_data import make_image
 
 
 def url(name, *args):
@@ -190,3 +192,30 @@ class FrontRoleTests(TestCase):
         self.client.logout()
         response = self.client.get(url("preview", self.home.pk))
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+class PictureOverrideTests(TemporaryMedia, TestCase):
+    def test_a_slot_shows_the_picture_chosen_for_the_front_and_the_story_keeps_its_own(self):
+        editor = make_user("editor")
+        own = make_image(alt_text="The story's own picture")
+        chosen = make_image(alt_text="A picture for the front")
+        story = make_public_story(headline="Illustrated story", hero_image=own)
+        home = Front.objects.of()
+        arrange(home, [Entry(story.pk)], by=editor)
+        self.client.force_login(editor)
+        page = self.client.get(url("change", home.pk)).text
+        assert 'name="image" id="image-1"' in page
+        data = {"story": [story.pk], "headline": [""], "dek": [""], "image": [chosen.pk]}
+        assert self.client.post(url("change", home.pk), data).status_code == 302
+        assert home.version_at().slots.get().image == chosen
+        assert f"selected>{chosen}</option>" in self.client.get(url("change", home.pk)).text
+        self.client.logout()
+        lead = self.client.get("/").text.split('class="lead-story"')[1].split("</article>")[0]
+        assert 'alt="A picture for the front"' in lead
+        assert 'fetchpriority="high"' in lead
+        story.refresh_from_db()
+        assert story.hero_image == own
+        assert (
+            'alt="The story&#39;s own picture"' in self.client.get(story.get_absolute_url()).text
+        )
