@@ -150,6 +150,7 @@ def arrange(model_admin, request, object_id):
         ],
         moment_form=moment_form,
         at=at,
+        at_is_future=bool(at and at > timezone.now()),
         at_query=_query(at),
         query=query,
         found=found,

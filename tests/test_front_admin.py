@@ -219,3 +219,21 @@ class PictureOverrideTests(TemporaryMedia, TestCase):
         assert (
             'alt="The story&#39;s own picture"' in self.client.get(story.get_absolute_url()).text
         )
+
+
+class PastFrontTests(TestCase):
+    def test_a_front_of_the_past_edited_again_is_shown_from_now(self):
+        editor = make_user("editor")
+        home = Front.objects.of()
+        a, b = make_public_story(headline="Alpha story"), make_public_story(headline="Bravo story")
+        hour_ago = timezone.now() - timedelta(hours=1)
+        arrange(home, [Entry(a.pk), Entry(b.pk)], by=editor, takes_effect_at=hour_ago)
+        arrange(home, [Entry(b.pk)], by=editor)
+        self.client.force_login(editor)
+        at = timezone.localtime(hour_ago + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+        page = self.client.get(url("change", home.pk), {"at": at}).text
+        assert "as it stood on" in page and "take effect at once" in page
+        data = {"story": [a.pk, b.pk], "headline": ["", ""], "dek": ["", ""], "image": ["", ""]}
+        self.client.post(url("change", home.pk) + f"?at={at}", data | {"down": "1"})
+        assert order(home) == ["Bravo story", "Alpha story"]
+        assert home.version_at().takes_effect_at > hour_ago + timedelta(minutes=30)
