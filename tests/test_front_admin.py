@@ -237,3 +237,42 @@ class PastFrontTests(TestCase):
         self.client.post(url("change", home.pk) + f"?at={at}", data | {"down": "1"})
         assert order(home) == ["Bravo story", "Alpha story"]
         assert home.version_at().takes_effect_at > hour_ago + timedelta(minutes=30)
+
+
+class BannerAdminTests(TestCase):
+    def post(self, **fields):
+        now = timezone.localtime()
+        later = now + timedelta(hours=2)
+        data = {
+            "text": "The commissioner resigns",
+            "url": "https://example.org/live",
+            "starts_at_0": f"{now:%Y-%m-%d}",
+            "starts_at_1": f"{now:%H:%M:%S}",
+            "expires_at_0": f"{later:%Y-%m-%d}",
+            "expires_at_1": f"{later:%H:%M:%S}",
+        }
+        return self.client.post(reverse("admin:fronts_banner_add"), data | fields)
+
+    def test_an_editor_publishes_a_banner_and_readers_see_it_at_once(self):
+        editor = make_user("editor")
+        self.client.force_login(editor)
+        assert self.post().status_code == 302
+        assert Banner.objects.get().created_by == editor
+        self.client.logout()
+        assert "The commissioner resigns" in self.client.get("/").text
+
+    def test_a_banner_without_a_link_with_two_or_ending_before_it_starts_is_refused(self):
+        self.client.force_login(make_user("editor"))
+        story = make_public_story()
+        yesterday = timezone.localtime() - timedelta(days=1)
+        for fields, error in [
+            ({"url": ""}, "Choose the story the banner links to"),
+            ({"story": str(story.pk)}, "not both"),
+            ({"expires_at_0": f"{yesterday:%Y-%m-%d}"}, "must expire after it starts"),
+            ({"url": "javascript:alert(1)"}, "Enter a valid URL"),
+        ]:
+            with self.subTest(fields=fields):
+                response = self.post(**fields)
+                assert response.status_code == 200
+                assert error in response.text
+        assert not Banner.objects.exists()
