@@ -42,7 +42,8 @@ def horizon() -> float | None:
     if cached is not None:
         return cached[4]
     started, generation = time.time(), store.generation()
-    moment = import_string(settings.PAGE_CACHE_HORIZON)()
+    moments = [import_string(path)() for path in settings.PAGE_CACHE_HORIZON]
+    moment = min(filter(None, moments), default=None)
     when = moment.timestamp() if moment else None
     expires = min(when or float("inf"), started + settings.PAGE_CACHE_TTL)
     entry = (expires, 200, False, (), when)

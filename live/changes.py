@@ -16,8 +16,8 @@ from stories import changes
 from .models import LiveCoverage, LiveUpdate, LiveUpdateCorrection
 
 
-def next_visibility_change():
-    """The next time a story or a live update scheduled or under embargo reaches readers.
+def next_update_change():
+    """The next time a live update scheduled or under embargo reaches readers.
 
     The page cache keeps no response past it (``PAGE_CACHE_HORIZON``): an update scheduled
     for 06:00 is on the story page, its feeds and the polling fragment at 06:00.
@@ -27,7 +27,7 @@ def next_visibility_change():
         publish=Min("published_at", filter=Q(published_at__gt=now)),
         lift=Min("embargo_until", filter=Q(embargo_until__gt=now)),
     )
-    return min(filter(None, [changes.next_visibility_change(), *times.values()]), default=None)
+    return min(filter(None, times.values()), default=None)
 
 
 def _story_of(instance):

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "caching",
     "stories",
     "live",
+    "fronts",
     "api",
     "webhooks",
     "django_tasks_db",
@@ -134,7 +135,10 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "stories.jinja2.environment",
-            "context_processors": ["stories.context_processors.site"],
+            "context_processors": [
+                "stories.context_processors.site",
+                "fronts.context_processors.banner",
+            ],
         },
     },
     {
@@ -267,8 +271,14 @@ PAGE_CACHE_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_STALE_IF_ERROR", "864
 # After the cache fails, serve uncached and try it again after this many seconds.
 PAGE_CACHE_RETRY_AFTER = 5
 PAGE_CACHE_PRIVATE_PATHS = ("/admin/", "/preview/")
-# No cached response outlives the next scheduled change of what readers may see.
-PAGE_CACHE_HORIZON = "live.changes.next_visibility_change"
+# No cached response outlives the next scheduled change of what readers may see: a story's
+# publish or embargo, a live update's, a front version, a banner's start or expiry, the
+# masthead's date. Each names its own next moment; the earliest wins.
+PAGE_CACHE_HORIZON = (
+    "stories.changes.next_visibility_change",
+    "live.changes.next_update_change",
+    "fronts.schedule.next_change",
+)
 PAGE_CACHE_HORIZON_KEY = "visibility"
 
 # The content API (api/): requests a minute from one address without a partner key (a key

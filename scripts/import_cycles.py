@@ -4,7 +4,7 @@
     python scripts/import_cycles.py --verbose  # also list every import made inside a function
     python scripts/import_cycles.py --root ../other  # another checkout of the project
 
-Reads ``stories/``, ``caching/``, ``accounts/``, ``api/`` and ``newsroom/`` with ``ast`` (nothing is
+Reads ``stories/``, ``fronts/``, ``caching/``, ``accounts/``, ``api/`` and ``newsroom/`` with ``ast`` (nothing is
 imported or run) and builds two graphs of first-party imports:
 
 * the *module-level* graph: imports executed when a module is loaded;
@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("stories", "caching", "accounts", "api", "webhooks", "live", "newsroom")
+PACKAGES = ("stories", "fronts", "caching", "accounts", "api", "webhooks", "live", "newsroom")
 SKIP_DIRS = {"migrations", "__pycache__"}
 MODELS = "stories.models"
 

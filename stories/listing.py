@@ -1,5 +1,5 @@
-"""The queries of the reader lists — the front, sections, tags, people, date archives —
-each compiled once per process (``stories.prepared``).
+"""The queries of the reader lists — sections, tags, people, date archives — each compiled
+once per process (``stories.prepared``); the fronts' own are in ``fronts.reading``.
 
 A list is an ordinary QuerySet of ``Story.objects.public(now)``, narrowed by what the page
 is about, loading what a story card shows (``LISTED_FIELDS``); the bylines of a page's
@@ -90,9 +90,10 @@ class StoryList:
         return lambda offset, limit: with_bylines(self.rows(offset=offset, limit=limit, **values))
 
 
-front = StoryList(lambda now: Story.objects.public(now).select_related("hero_image"))
 of_section = StoryList(lambda now, section: Story.objects.public(now).filter(section=section))
-of_tag = StoryList(lambda now, tag: Story.objects.public(now).filter(tags=tag))
+of_tag = StoryList(
+    lambda now, tag: Story.objects.public(now).filter(tags=tag).select_related("hero_image")
+)
 of_day_span = StoryList(
     lambda now, start, end: Story.objects.public(now).filter(
         published_at__gte=start, published_at__lt=end
@@ -125,6 +126,7 @@ _by_or_about = Prepared(
     lambda now, person, offset, limit: (
         Story.objects.public(now)
         .by_or_about(person, offset + limit)
+        .select_related("hero_image")
         .only(*LISTED_FIELDS)[offset : offset + limit]
     ),
     shape=("offset", "limit"),

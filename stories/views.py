@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 from itertools import groupby
 from operator import attrgetter
 
@@ -17,6 +18,8 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 import caching
+from fronts import reading
+from fronts.models import HOME, front_key
 from live import reader as live_reader
 from live import search as live_search
 
@@ -66,12 +69,11 @@ def stories_by_section(now):
 
 @require_safe
 def home(request):
-    caching.label(request, ALL_STORIES)
+    caching.label(request, ALL_STORIES, f"front-{HOME}")
     now = timezone.now()
-    page = paginate(request, listing.front(now=now))
-    stories = list(page)
-    context = {"page": page, "stories": stories, "sections": []}
-    if page.number == 1:
+    front = reading.front(HOME, now, partial(paginate, request))
+    context = {"front": front, "page": front.page, "sections": []}
+    if front.page.number == 1:
         context["sections"] = stories_by_section(now)
     return render(request, "stories/home.html", context)
 
@@ -117,9 +119,12 @@ def retracted_story(request, year, month, day, slug):
 def section_detail(request, slug):
     now = timezone.now()
     section = public_by_slug(request, listing.section_by_slug, Section, slug, now)
-    caching.label(request, list_key(section))
-    stories = listing.of_section(now=now, section=section.pk)
-    context = {"section": section, "page": paginate(request, stories)}
+    key = front_key(section)
+    caching.label(request, list_key(section), f"front-{key}")
+    front = reading.front(
+        key, now, partial(paginate, request), reading.section_stream, section=section.pk
+    )
+    context = {"section": section, "front": front, "page": front.page}
     return render(request, "stories/section_detail.html", context)
 
 

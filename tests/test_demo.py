@@ -1,5 +1,6 @@
 from django.test import TestCase
 
+from fronts.models import Banner, Front
 from stories.models import Citation, Image, Person, Source, Story, Tag
 from tests.helpers.demo import load_demo, run_demo_loader
 
@@ -90,3 +91,24 @@ class DemoCopyTests(TestCase):
         for image in Image.objects.all():
             assert image.file.storage.exists(image.file.name)
             assert all(image.file.storage.exists(r.name) for r in image.renditions("4x3"))
+
+
+class DemoFrontTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_the_home_front_leads_with_the_resignation(self):
+        main = Story.objects.get(slug="irs-commissioner-melanie-krause-resigns")
+        version = Front.objects.of().version_at()
+        assert version.slots.first().story == main
+        home = self.client.get("/").text
+        lead = home.split('id="lead-headline"')[1].split("</h2>")[0]
+        assert main.get_absolute_url() in lead
+        assert "resigns" in lead
+
+    def test_the_breaking_banner_has_expired_and_no_page_shows_it(self):
+        banner = Banner.objects.get()
+        assert banner.story.slug == "irs-commissioner-melanie-krause-resigns"
+        assert not Banner.objects.live().exists()
+        assert banner.text not in self.client.get("/").text

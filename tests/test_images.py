@@ -15,6 +15,7 @@ from PIL import ImageCms, PngImagePlugin
 from stories import workflow
 from stories.forms import ImageForm
 from stories.models import Image, Story
+from tests.helpers.banner import BannerAlreadyRead
 from tests.helpers.demo import load_demo, run_demo_loader
 from tests.helpers.factories import make_person, make_public_story, make_story
 from tests.helpers.pictures import TemporaryMedia, make_image, picture_bytes, png_header, upload
@@ -315,7 +316,7 @@ class RegenerateCommandTests(TemporaryMedia, TestCase):
             self.run_command("999999")
 
 
-class PicturesOnPagesTests(TemporaryMedia, TestCase):
+class PicturesOnPagesTests(BannerAlreadyRead, TemporaryMedia, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.image = make_image(
@@ -349,6 +350,35 @@ class PicturesOnPagesTests(TemporaryMedia, TestCase):
             return len(queries)
 
         assert count(self.story) == count(plain)
+
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_fronts_tag_and_person_lists_show_lazy_thumbnails_at_no_extra_query(self):
+        person = make_person(slug="thumbnail-person")
+        self.story.tags.add("Thumbnails")
+        self.story.people.add(person)
+        plain = make_public_story(section=self.story.section, headline="Plain story")
+        plain.tags.add("Thumbnails")
+        plain.people.add(person)
+        lead = make_public_story(section=self.story.section)  # the newest: the fronts' lead
+        pages = ["/", self.story.section.get_absolute_url(), "/tag/thumbnails/"]
+        pages.append(person.get_absolute_url())
+
+        def count(url):
+            with CaptureQueriesContext(connection) as queries:
+                page = self.client.get(url).text
+            return len(queries), page
+
+        for url in pages:
+            with self.subTest(url=url):
+                with_pictures, page = count(url)
+                card = page[page.index('class="story-card with-thumbnail"') :]
+                img = re.search(r"<img [^>]+>", card).group(0)
+                assert 'loading="lazy"' in img and "fetchpriority" not in img
+                assert 'alt="Protesters outside the agency"' in img
+                Story.objects.filter(pk=self.story.pk).update(hero_image=None)
+                assert count(url)[0] == with_pictures
+                Story.objects.filter(pk=self.story.pk).update(hero_image=self.image)
+        assert lead.hero_image is None
 
     def test_a_story_without_a_hero_has_no_picture(self):
         story = make_public_story()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from stories import workflow
 from stories.models import Story
 from stories.sanitize import clean_html
+from tests.helpers.banner import BannerAlreadyRead
 from tests.helpers.factories import make_public_story, make_story
 from tests.helpers.pictures import TemporaryMedia, make_image, picture_bytes
 
@@ -75,7 +76,7 @@ class SanitizerTests(TemporaryMedia, TestCase):
         assert "ad-banner" not in html
 
 
-class ReaderTests(TemporaryMedia, TestCase):
+class ReaderTests(BannerAlreadyRead, TemporaryMedia, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.image = make_image(

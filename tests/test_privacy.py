@@ -3,10 +3,14 @@ must be absent from every public page, feed, sitemap and piece of structured dat
 
 import re
 from collections import deque
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.test import Client, TestCase
+from django.utils import timezone
 
+from fronts.curating import Entry, arrange, save_banner
+from fronts.models import Banner, Front
 from stories import workflow
 from stories.models import Correction, Person, PreviewLink, Source, Story
 from tests.helpers.accounts import make_user
@@ -65,7 +69,6 @@ class CanaryTests(TestCase):
         cite(cls.main, named, supports="The dates.")
         cls.main.hero_image = make_image(usage_note=f"{CANARY} licence terms")
         cls.main.save()
-
         # A retracted story keeps its headline and corrections at its address, nothing else.
         cls.retracted = make_public_story(
             headline="A report we withdrew",
@@ -89,6 +92,44 @@ class CanaryTests(TestCase):
             update.authors.add(cls.secret_person)
         cls.hidden_live = make_live_story(cls.hidden["draft"])
         add_update(cls.hidden_live, headline=f"{CANARY} update of a draft")
+
+        cls.plant_on_fronts_and_banners()
+
+    @classmethod
+    def plant_on_fronts_and_banners(cls):
+        """Every hidden story slotted on the home front and a section's, under a headline of
+        the front's own; a front scheduled for tomorrow; banners not started, expired, or
+        linking to a hidden story."""
+        editor, now = make_user("editor", "front-editor"), timezone.now()
+        slots = [Entry(cls.main.pk)] + [
+            Entry(story.pk, headline=f"{CANARY} slot", dek=f"{CANARY} slot dek")
+            for story in cls.hidden.values()
+        ]
+        for front in (Front.objects.of(), Front.objects.of(cls.main.section)):
+            arrange(front, slots, by=editor)
+            arrange(
+                front,
+                [Entry(cls.main.pk, headline=f"{CANARY} tomorrow")],
+                by=editor,
+                takes_effect_at=now + timedelta(days=1),
+            )
+        day = timedelta(days=1)
+        for starts, expires, story in [
+            (now + day, now + 2 * day, None),
+            (now - 2 * day, now - day, None),
+            (now - day, now + day, cls.hidden["scheduled"]),
+            (now - day, now + day, cls.hidden["draft"]),
+        ]:
+            save_banner(
+                Banner(
+                    text=f"{CANARY} banner",
+                    story=story,
+                    url="" if story else f"https://example.org/{CANARY}",
+                    starts_at=starts,
+                    expires_at=expires,
+                ),
+                by=editor,
+            )
 
     def crawl(self, start, hidden):
         """Fetch ``start`` and every address linked from what they answer, and so on.
@@ -141,6 +182,9 @@ class CanaryTests(TestCase):
         for path, (_status, body) in responses.items():
             with self.subTest(path=path):
                 assert CANARY.lower() not in body.lower()
+        # The fronts showed the public story they slot, and the newest stories below.
+        assert self.main.get_absolute_url() in responses["/"][1]
+        assert self.main.get_absolute_url() in responses[self.main.section.get_absolute_url()][1]
 
         # The crawl really reached every kind of public address.
         ok = {path for path, (status, _) in responses.items() if status == 200}

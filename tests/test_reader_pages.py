@@ -6,6 +6,7 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from stories.models import Page, Story
+from tests.helpers.banner import BannerAlreadyRead
 from tests.helpers.demo import load_demo
 from tests.helpers.factories import make_person, make_public_story, make_section
 from tests.helpers.reader_data import make_image, rich_story, stories_in
@@ -284,7 +285,7 @@ class BadInputTests(TestCase):
 
 # Budgets count what a page itself costs, without the page cache in front of it.
 @override_settings(PAGE_CACHE_ENABLED=False)
-class QueryBudgetTests(TestCase):
+class QueryBudgetTests(BannerAlreadyRead, TestCase):
     def count_queries(self, url):
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(url)

@@ -12,6 +12,7 @@ from django.test import RequestFactory, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from fronts.models import Banner, Front, FrontVersion, Slot
 from live.models import LiveCoverage, LiveUpdate
 from stories import workflow
 from stories.models import (
@@ -486,6 +487,62 @@ def edit_published_live_update(client):
     return LiveUpdate.objects.get(pk=update.pk).headline == "Edited"
 
 
+# Fronts and the banner: reporters see them; editors arrange them and publish banners.
+def _home_front():
+    front = Front.objects.of()
+    if not front.versions.exists():
+        story = make_public_story(headline="Front lead")
+        FrontVersion.objects.create(front=front, takes_effect_at=timezone.now())
+        Slot.objects.create(version=front.version_at(), position=1, story=story)
+    return front
+
+
+def view_front(client):
+    front = _home_front()
+    page = client.get(reverse("admin:fronts_front_change", args=[front.pk]))
+    return page.status_code == 200 and "Front lead" in page.text
+
+
+def preview_front(client):
+    front = _home_front()
+    return client.get(reverse("admin:fronts_front_preview", args=[front.pk])).status_code == 200
+
+
+def rearrange_front(client):
+    front = _home_front()
+    before = front.versions.count()
+    slot = front.version_at().slots.get()
+    client.post(
+        reverse("admin:fronts_front_change", args=[front.pk]),
+        {"story": [slot.story_id], "headline": ["Retitled"], "dek": [""], "image": [""]},
+    )
+    return front.versions.count() == before + 1
+
+
+def restore_front_version(client):
+    front = _home_front()
+    before = front.versions.count()
+    client.post(reverse("admin:fronts_front_restore", args=[front.pk, front.version_at().pk]))
+    return front.versions.count() == before + 1
+
+
+def add_banner(client):
+    text = f"Breaking {next(_runs)}"
+    now = timezone.localtime()
+    client.post(
+        reverse("admin:fronts_banner_add"),
+        {
+            "text": text,
+            "url": "https://example.org/live",
+            "starts_at_0": now.strftime("%Y-%m-%d"),
+            "starts_at_1": now.strftime("%H:%M:%S"),
+            "expires_at_0": (now + timedelta(days=1)).strftime("%Y-%m-%d"),
+            "expires_at_1": now.strftime("%H:%M:%S"),
+        },
+    )
+    return Banner.objects.filter(text=text).exists()
+
+
 REPORTER_UP = {"reporter", "editor", "superuser"}
 EDITOR_UP = {"editor", "superuser"}
 SUPERUSER = {"superuser"}
@@ -523,6 +580,11 @@ MATRIX = [
     (read_revisions, REPORTER_UP),
     (restore_revision_of_draft, REPORTER_UP),
     (add_correction, EDITOR_UP),
+    (view_front, REPORTER_UP),
+    (preview_front, REPORTER_UP),
+    (rearrange_front, EDITOR_UP),
+    (restore_front_version, EDITOR_UP),
+    (add_banner, EDITOR_UP),
     (see_source_contacts, EDITOR_UP),
     (forge_source_contacts, EDITOR_UP),
     (search_sources_by_contact, NOBODY),

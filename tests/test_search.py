@@ -16,6 +16,7 @@ from stories.search import attach_snippets, reindex_stories, search_stories
 from stories.search.sqlite import match_expression
 from tests.helpers.accounts import make_user
 from tests.helpers.bad_input import BAD_QUERIES
+from tests.helpers.banner import BannerAlreadyRead
 from tests.helpers.factories import (
     add_byline,
     cite,
@@ -142,7 +143,7 @@ class ReaderSearchTests(TestCase):
 
 # Budgets count what a page itself costs, without the page cache in front of it.
 @override_settings(PAGE_CACHE_ENABLED=False)
-class SearchPaginationTests(TestCase):
+class SearchPaginationTests(BannerAlreadyRead, TestCase):
     @classmethod
     def setUpTestData(cls):
         section = make_section()

@@ -398,3 +398,27 @@ RELATED = [
     ("irs-commissioner-melanie-krause-resigns", "treasury-to-name-acting-irs-commissioner"),
     ("irs-commissioner-melanie-krause-resigns", "krause-resignation-live"),
 ]
+
+# The home front as the desk arranged it the morning after: the resignation leads, its
+# follow-ups under it; the newest stories follow below on their own.
+HOME_FRONT = {
+    "takes_effect_at": "2026-11-24T10:15:00",
+    "slots": [
+        (
+            "irs-commissioner-melanie-krause-resigns",
+            "IRS chief Melanie Krause resigns over data deal with DHS",
+        ),
+        ("treasury-to-name-acting-irs-commissioner", ""),
+        ("what-the-irs-dhs-data-agreement-allows", ""),
+        ("lawmakers-press-for-oversight-of-irs-data-sharing", ""),
+        ("tax-confidentiality-meets-immigration-enforcement", ""),
+    ],
+}
+
+# The banner the desk put up when the news broke; it expired that evening.
+BANNER = {
+    "text": "IRS Commissioner Melanie Krause has resigned",
+    "story": "irs-commissioner-melanie-krause-resigns",
+    "starts_at": "2026-11-24T10:15:00",
+    "expires_at": "2026-11-24T20:00:00",
+}

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.html import format_html
 
+from fronts import curating
+from fronts.models import Banner, Front
 from live.demo import load_live_coverage
 from stories import changes, workflow
 from stories.models import Byline, Citation, Image, Person, Section, Source, Story, Tag
@@ -85,7 +87,7 @@ def load_demo_coverage() -> list[str]:
             )
             note(_add_story(story, data, people, sources))
 
-    created += _give_heroes(heroes) + _link_related()
+    created += _give_heroes(heroes) + _link_related() + _arrange_home_front()
     return created + load_live_coverage(people)
 
 
@@ -160,3 +162,35 @@ def _link_related() -> list[str]:
             workflow.save_story(story, by=workflow.SYSTEM, note=NOTE, save_related=link)
             linked += [f"related stories: {story} ↔ {other}" for other in missing]
     return linked
+
+
+def _arrange_home_front() -> list[str]:
+    """The home front with the resignation as the lead, and the banner, now expired, that
+    announced it: once, so that an editor's arrangement survives a second run."""
+    made = []
+    home = Front.objects.of()
+    if not home.versions.exists():
+        stories = dict(
+            Story.objects.filter(
+                slug__in=[slug for slug, _ in coverage.HOME_FRONT["slots"]]
+            ).values_list("slug", "pk")
+        )
+        entries = [
+            curating.Entry(stories[slug], headline=headline)
+            for slug, headline in coverage.HOME_FRONT["slots"]
+            if slug in stories
+        ]
+        when = _local(coverage.HOME_FRONT["takes_effect_at"])
+        curating.arrange(home, entries, by=workflow.SYSTEM, takes_effect_at=when, note=NOTE)
+        made.append(f"home front: {len(entries)} slots")
+    data = coverage.BANNER
+    if not Banner.objects.filter(text=data["text"]).exists():
+        banner = Banner(
+            text=data["text"],
+            story=Story.objects.get(slug=data["story"]),
+            starts_at=_local(data["starts_at"]),
+            expires_at=_local(data["expires_at"]),
+        )
+        curating.save_banner(banner, by=workflow.SYSTEM)
+        made.append(f"banner: {banner}")
+    return made

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from stories import structured_data
 from stories.addresses import address as _address
 from stories.models import Story
+from stories.templatetags import pictures
 
 KINDS = dict(Story.Kind.choices)
 
@@ -129,20 +130,43 @@ def byline(story):
 # included once per story.
 
 
-def story_cards(stories, heading_level=2):
-    """A card for each of ``stories`` (loaded ``for_listing()``): label, headline, dek, byline."""
-    return mark_safe("".join(_card(story, int(heading_level)) for story in stories))
+def story_cards(stories, heading_level=2, thumbnails=False):
+    """A card for each of ``stories`` (loaded ``for_listing()``): label, headline, dek, byline;
+    with ``thumbnails``, the story's picture too, which the list must have loaded with it
+    (``select_related("hero_image")``), fetched only when scrolled near."""
+    h = int(heading_level)
+    return mark_safe("".join(_card(story, h, thumbnails) for story in stories))
 
 
-def _card(story, h):
+def _card(story, h, thumbnails=False):
     credit = byline(story)
     dek = f'<p class="dek">{escape(story.dek)}</p>\n  ' if story.dek else ""
     meta = f"{escape(credit)} · " if credit else ""
-    return (
-        f'\n<article class="story-card">\n  <p class="kicker">{escape(story_label(story))}</p>\n'
+    text = (
+        f'\n  <p class="kicker">{escape(story_label(story))}</p>\n'
         f'  <h{h} class="story-card-headline"><a href="{escape(story.get_absolute_url())}">'
         f"{escape(story.headline)}</a></h{h}>\n"
-        f'  {dek}<p class="meta">{meta}{time_tag(story.published_at)}</p>\n</article>'
+        f'  {dek}<p class="meta">{meta}{time_tag(story.published_at)}</p>\n'
+    )
+    picture = _thumbnail(story.hero_image) if thumbnails and story.hero_image_id else ""
+    if picture:
+        return f'\n<article class="story-card with-thumbnail">{picture}<div>{text}</div></article>'
+    return f'\n<article class="story-card">{text}</article>'
+
+
+def _thumbnail(image):
+    found = pictures.sources(image, "4x3")
+    if not found:
+        return ""
+    sizes = "(min-width: 60rem) 10rem, 7rem"
+    # While the renditions are being prepared, the master alone (``pictures.sources``).
+    webp, jpeg = found.get("webp_srcset"), found.get("jpeg_srcset")
+    source = f'<source type="image/webp" srcset="{escape(webp)}" sizes="{sizes}">' if webp else ""
+    srcset = f' srcset="{escape(jpeg)}" sizes="{sizes}"' if jpeg else ""
+    return (
+        f'\n  <picture>{source}<img src="{escape(found["src"])}"{srcset} '
+        f'width="{found["width"]}" height="{found["height"]}" alt="{escape(image.alt_text)}" '
+        'loading="lazy" decoding="async"></picture>'
     )
 
 

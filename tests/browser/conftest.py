@@ -8,6 +8,7 @@ reason; under CI (``CI=true``) it fails them, so a broken install cannot pass si
 
 import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
+from fronts.models import Banner
 from live.demo import STORY as LIVE_STORY
 from stories import workflow
 from stories.models import Page, Person, PreviewLink, Section, Story, Tag
@@ -149,6 +151,12 @@ def demo(live_server):
     """
     load_demo()
     story = Story.objects.get(slug=MAIN_STORY)
+    # A live breaking-news banner, so that every page is checked with it.
+    Banner.objects.create(
+        text="Live: the Senate Finance Committee questions the acting commissioner",
+        story=story,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     draft = Story.objects.get(slug=DRAFT_STORY)
     day = timezone.localtime(story.published_at)
     year, month = {"year": day.year}, {"year": day.year, "month": day.month}

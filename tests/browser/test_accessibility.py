@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from fronts.models import Banner, Front
 from stories.models import Revision, Story, Tag
 from stories.tagging import merge_tags
 from tests.helpers.browser import MAIN_STORY, expected_status, log_in, make_staff
@@ -52,9 +53,22 @@ def admin_pages():
     merge = merge_tags([Tag.objects.create(name="Treasury Dept.")], "Treasury", by=chief)
     image = make_image(alt_text="A red square")
 
+    home = Front.objects.of()
+    front = "admin:fronts_front_"
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    banner = Banner.objects.first()
+
     admin = "admin:stories_"
     return {
         "desk (the admin home)": reverse("admin:index"),
+        "front list": reverse(f"{front}changelist"),
+        "front arranging page": reverse(f"{front}change", args=[home.pk]) + "?q=IRS",
+        "front arranging page for tomorrow": reverse(f"{front}change", args=[home.pk])
+        + f"?at={tomorrow:%Y-%m-%dT%H:%M}",
+        "front history": reverse(f"{front}history", args=[home.pk]),
+        "front preview": reverse(f"{front}preview", args=[home.pk]),
+        "banner list": reverse("admin:fronts_banner_changelist"),
+        "banner form": reverse("admin:fronts_banner_change", args=[banner.pk]),
         "story changelist": reverse(f"{admin}story_changelist"),
         "story add form": reverse(f"{admin}story_add"),
         "image picker": reverse(f"{admin}image_picker") + "?CKEditorFuncNum=-1",

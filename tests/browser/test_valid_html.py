@@ -4,8 +4,10 @@ from urllib.error import HTTPError
 from urllib.request import urlopen
 
 import pytest
+from django.urls import reverse
 
-from tests.helpers.browser import expected_status
+from fronts.models import Front
+from tests.helpers.browser import expected_status, make_staff
 
 pytestmark = pytest.mark.browser
 
@@ -33,3 +35,24 @@ def fetch(url):
         response = error
     with response:
         return response.status, response.read().decode()
+
+
+def test_the_front_admin_pages_have_no_nu_checker_error(demo, client, vnu):
+    client.force_login(make_staff("chief", "superuser"))
+    home = Front.objects.of()
+    front = "admin:fronts_front_"
+    documents = {
+        "front arranging page": reverse(f"{front}change", args=[home.pk]) + "?q=IRS",
+        "front history": reverse(f"{front}history", args=[home.pk]),
+        "front preview": reverse(f"{front}preview", args=[home.pk]),
+    }
+    for name, path in documents.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        documents[name] = response.content.decode()
+    report = [
+        f"{name}:\n    " + "\n    ".join(found)
+        for name, found in vnu.errors(documents).items()
+        if found
+    ]
+    assert not report, "\n".join(["Nu HTML checker errors:", *report])
