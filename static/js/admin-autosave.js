@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", () => {
         return;
     }
     const form = box.closest("form");
-    const status = box.querySelector("[data-autosave-status]");
+    const status = form.querySelector("[data-autosave-status]");
     const token = form.querySelector("[name=csrfmiddlewaretoken]").value;
     const QUIET = 5000;
     const AT_MOST = 15000;
