@@ -17,8 +17,9 @@ MAX_FIELDS = 2_000
 MAX_NAME = 200
 # Made up by the add form of a story not created yet (static/js/admin-autosave.js).
 FORM_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
-# Never kept: the form's CSRF token.
-LEFT_OUT = {"csrfmiddlewaretoken"}
+# Never kept: the form's CSRF token, and the source of a citation, which the database holds
+# only encrypted when the citation is anonymous (restoring leaves the sources as they are).
+LEFT_OUT = re.compile(r"csrfmiddlewaretoken|citations-[^-]+-source")
 
 
 class BadAutosave(ValueError):
@@ -55,7 +56,7 @@ def parse(body: bytes) -> tuple[str, dict[str, list[str]]]:
         # No database keeps a null character in JSON (PostgreSQL refuses it).
         if any("\x00" in value for value in values):
             raise BadAutosave(f"The field {name[:40]!r} contains a null character.")
-        if name not in LEFT_OUT:
+        if not LEFT_OUT.fullmatch(name):
             kept[name] = values
     return form_key, kept
 

@@ -214,11 +214,23 @@ class AutosaveTests(TestCase):
         assert self.client.post(url, payload, content_type="application/json").status_code == 403
         assert not Autosave.objects.exists()
 
-    def test_the_csrf_token_is_not_kept(self):
+    def test_neither_the_csrf_token_nor_a_cited_source_is_kept(self):
+        # An anonymous citation's source is stored only encrypted; an autosave keeps none.
         story = make_story()
-        payload = {"fields": {"csrfmiddlewaretoken": ["secret"], "headline": ["x"]}}
+        payload = {
+            "fields": {
+                "csrfmiddlewaretoken": ["secret"],
+                "citations-0-source": ["41"],
+                "citations-__prefix__-source": [""],
+                "citations-0-is_anonymous": ["on"],
+                "headline": ["x"],
+            }
+        }
         assert self.autosave(story, payload).status_code == 200
-        assert Autosave.objects.get().data == {"headline": ["x"]}
+        assert Autosave.objects.get().data == {
+            "citations-0-is_anonymous": ["on"],
+            "headline": ["x"],
+        }
 
 
 class ReadOnlyBodyTests(TestCase):

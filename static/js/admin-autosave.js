@@ -97,11 +97,15 @@ document.addEventListener("DOMContentLoaded", () => {
         clearTimeout(timer);
     });
 
+    // Which rows an inline has, and which stored row each is, stay as the page has them: the
+    // rows' fields are restored, not the rows.
+    const ROWS = /-(TOTAL_FORMS|INITIAL_FORMS|MIN_NUM_FORMS|MAX_NUM_FORMS|id)$/;
+
     function fill(data) {
         const seen = {};
         for (const element of form.elements) {
             const name = element.name;
-            if (!name || name === "csrfmiddlewaretoken" || name === "autosave_key" || element.type === "file") {
+            if (!name || ROWS.test(name) || name === "csrfmiddlewaretoken" || name === "autosave_key" || element.type === "file") {
                 continue;
             }
             const values = data[name] || [];
