@@ -119,6 +119,7 @@ class AutosaveTests(TestCase):
             admin_url("change", story.pk), story_post_data(story, base, headline="Alice's")
         )
         assert "Your changes were not saved" in response.text
+        assert "Restore your unsaved" not in response.text, "the form holds them already"
         assert Autosave.objects.filter(story=story, user=self.editor).exists()
         page = self.client.get(admin_url("change", story.pk)).text
         assert "Restore your unsaved changes from" in page

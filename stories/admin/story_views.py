@@ -126,7 +126,8 @@ def change_page_context(model_admin, request, object_id):
             else []
         ),
         "preview_links": list(story.preview_links.active()) if editable else [],
-        **(autosave_context(user, story) if editable else {}),
+        # Offered on opening the page; a form shown again after a refused save holds the text.
+        **(autosave_context(user, story) if editable and request.method == "GET" else {}),
         "status_changes": list(story.status_changes.select_related("changed_by")[:5]),
         "can_preview": editable,
     }
