@@ -1,7 +1,9 @@
 """Autosave: what an editor types is kept for them alone, never as the story, until they save."""
 
 import json
+from unittest import mock, skipUnless
 
+from django.db import OperationalError, connection
 from django.test import TestCase
 from django.urls import reverse
 
@@ -199,6 +201,13 @@ class AutosaveTests(TestCase):
         payload = {"fields": {"body": ["x" * 1_000_001]}}
         assert self.autosave(story, payload).status_code == 413
         assert not Autosave.objects.exists()
+
+    @skipUnless(connection.vendor == "sqlite", "SQLite's write lock")
+    def test_a_database_busy_past_its_lock_timeout_is_a_503_to_try_again(self):
+        story = make_story()
+        locked = OperationalError("database is locked")
+        with mock.patch.object(Autosave, "keep", side_effect=locked):
+            assert self.autosave(story).status_code == 503
 
     def test_an_autosave_is_posted_only(self):
         story = make_story()

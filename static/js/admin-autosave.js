@@ -20,7 +20,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const AT_MOST = 15000;
     const adding = !box.dataset.presenceUrl;
     const prompt = box.querySelector("[data-autosave-prompt]");
-    let formKey = adding ? crypto.randomUUID() : "";
+    // crypto.randomUUID needs HTTPS; getRandomValues does not.
+    const randomKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+    let formKey = adding ? randomKey() : "";
     let keyField = null;
     if (adding) {
         // Sent with the real save, which then removes this form's autosave.
@@ -64,11 +66,15 @@ document.addEventListener("DOMContentLoaded", () => {
                 body: JSON.stringify({form_key: formKey, fields: fields()}),
             });
             if (!response.ok) {
-                throw new Error(response.statusText);
+                throw new Error(response.statusText, {cause: response.status});
             }
             status.textContent = (await response.json()).label;
-        } catch {
+        } catch (error) {
             status.textContent = "Your changes could not be kept as a draft just now; save the story to keep them.";
+            // A busy server or a lost connection is tried again; a refusal is not.
+            if (!(error.cause >= 400 && error.cause < 500)) {
+                again = true;
+            }
         } finally {
             sending = false;
             if (again) {

@@ -11,6 +11,7 @@ from functools import partial, wraps
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError, router
 from django.http import (
     Http404,
     HttpResponse,
@@ -22,6 +23,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 
+from newsroom.database import is_lock_timeout
 from stories import autosaves, workflow
 from stories.models import Autosave, Correction, EditingPresence, PreviewLink, Revision, Story
 from stories.previews import render_preview
@@ -176,6 +178,11 @@ def autosave(model_admin, request, object_id=None):
         kept = autosaves.keep(user=request.user, story=story, body=body)
     except autosaves.BadAutosave as refusal:
         return HttpResponseBadRequest(str(refusal))
+    except OperationalError as error:
+        if not is_lock_timeout(error, router.db_for_write(Autosave)):
+            raise
+        # Another save held the database; the form tries again after its next pause.
+        return HttpResponse("The database is busy; the form will try again.", status=503)
     saved_at = timezone.localtime(kept.saved_at)
     return JsonResponse(
         {"saved_at": saved_at.isoformat(), "label": f"Saved a draft at {saved_at:%H:%M}"}
