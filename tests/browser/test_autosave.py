@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Autosave, EditingPresence, Revision, Story
-from tests.helpers.browser import log_in, make_staff, type_body
+from tests.helpers.browser import choose, log_in, make_staff, type_body
 from tests.helpers.factories import make_story
 
 pytestmark = pytest.mark.browser
@@ -81,3 +81,32 @@ def test_leaving_the_page_ends_the_presence(new_page):
             break
         page.wait_for_timeout(100)
     assert not EditingPresence.objects.filter(story=story).exists()
+
+
+def test_a_new_story_typed_and_lost_is_offered_back_on_the_add_form(new_page):
+    section = make_story().section
+    make_staff("reporter", "Reporter")
+    page = new_page()
+    log_in(page, "reporter")
+    page.goto("/admin/stories/story/add/")
+    page.get_by_label("Headline:", exact=True).fill("Night session ends in a vote")
+    type_body(page, TYPED)
+    expect(page.get_by_role("status").filter(has_text="Saved a draft at")).to_be_visible(
+        timeout=15_000
+    )
+    page.context.close()
+    assert not Story.objects.filter(headline="Night session ends in a vote").exists()
+
+    page = new_page()
+    log_in(page, "reporter")
+    page.goto("/admin/stories/story/add/")
+    page.get_by_role("button", name="Restore your unsaved changes from").click()
+    expect(page.get_by_label("Headline:", exact=True)).to_have_value(
+        "Night session ends in a vote"
+    )
+    expect(page.get_by_role("textbox", name="Body:")).to_contain_text(TYPED)
+    choose(page, "Section", section.name[:4], section.name)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    assert TYPED in Story.objects.get(headline="Night session ends in a vote").body
+    assert not Autosave.objects.exists(), "saving the new story removed its autosave"
