@@ -5,12 +5,13 @@ from unittest import mock, skipUnless
 
 from django.db import OperationalError, connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stories import changes
 from stories.models import Autosave, Revision, Story
 from tests.helpers.accounts import make_user, story_post_data
-from tests.helpers.factories import make_public_story, make_story
+from tests.helpers.factories import add_byline, make_public_story, make_story
 
 CANARY = "Zephyrquill"
 
@@ -208,6 +209,21 @@ class AutosaveTests(TestCase):
         locked = OperationalError("database is locked")
         with mock.patch.object(Autosave, "keep", side_effect=locked):
             assert self.autosave(story).status_code == 503
+
+    def test_an_autosave_reads_the_story_alone_not_what_its_page_shows(self):
+        story = make_story()
+        story.tags.add("Budget")
+        add_byline(story)
+        payload = {"fields": form_fields(story)}
+        self.autosave(story, payload)
+        with CaptureQueriesContext(connection) as captured:
+            assert self.autosave(story, payload).status_code == 200
+        tables = " ".join(query["sql"] for query in captured)
+        assert "stories_byline" not in tables
+        assert "stories_taggedstory" not in tables
+        assert [q for q in captured if "stories_autosave" in q["sql"]][-1]["sql"].startswith(
+            "UPDATE"
+        ), "the same row, updated"
 
     def test_an_autosave_is_posted_only(self):
         story = make_story()

@@ -60,9 +60,17 @@ def urls(model_admin):
     ]
 
 
-def get_story(model_admin, request, object_id, *, change=False):
-    """The story, if the user may see it (or change it): else a 404 or a 403."""
-    story = model_admin.get_object(request, str(object_id))
+def get_story(model_admin, request, object_id, *, change=False, bare=False):
+    """The story, if the user may see it (or change it): else a 404 or a 403.
+
+    ``bare``: without what the admin's pages show with it (bylines, tags), for the calls the
+    change page's scripts make every few seconds.
+    """
+    if bare:
+        queryset = model_admin.get_queryset(request).prefetch_related(None)
+        story = queryset.filter(pk=object_id).first()
+    else:
+        story = model_admin.get_object(request, str(object_id))
     if story is None:
         raise Http404("No story with that id.")
     if change:
@@ -162,7 +170,7 @@ def posted_only(view):
 
 def autosaved_story(model_admin, request, object_id):
     """The story an autosave is for (None: a new one), if the user may autosave it."""
-    story = None if object_id is None else get_story(model_admin, request, object_id)
+    story = None if object_id is None else get_story(model_admin, request, object_id, bare=True)
     if not autosaves.may_autosave(request.user, story):
         raise PermissionDenied
     return story
@@ -198,15 +206,14 @@ def discard_autosave(model_admin, request, object_id=None):
 
 @posted_only
 def still_open(model_admin, request, object_id):
-    EditingPresence.still_open(
-        get_story(model_admin, request, object_id, change=True), request.user
-    )
+    story = get_story(model_admin, request, object_id, change=True, bare=True)
+    EditingPresence.still_open(story, request.user)
     return HttpResponse(status=204)
 
 
 @posted_only
 def leave(model_admin, request, object_id):
-    EditingPresence.left(get_story(model_admin, request, object_id), request.user)
+    EditingPresence.left(get_story(model_admin, request, object_id, bare=True), request.user)
     return HttpResponse(status=204)
 
 
