@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from stories import changes
 from stories.models import Autosave, Revision, Story
+from stories.models.workflow import KEPT_NEW_STORIES
 from tests.helpers.accounts import make_user, story_post_data
 from tests.helpers.factories import add_byline, make_public_story, make_story
 
@@ -145,6 +146,15 @@ class AutosaveTests(TestCase):
         assert "Restore your unsaved changes from" in page
         assert f'data-form-key="{key}"' in page
         assert self.autosave(None, {"fields": fields}).status_code == 400
+
+    def test_only_the_latest_few_unsaved_new_stories_of_a_user_are_kept(self):
+        for n in range(KEPT_NEW_STORIES + 2):
+            payload = {"form_key": f"new-story-form-{n}", "fields": {"headline": [f"New {n}"]}}
+            assert self.autosave(None, payload).status_code == 200
+        kept = Autosave.objects.filter(user=self.editor).values_list("form_key", flat=True)
+        assert sorted(kept) == [f"new-story-form-{n}" for n in range(2, KEPT_NEW_STORIES + 2)]
+        self.autosave(make_story(), user=self.editor)
+        assert Autosave.objects.filter(user=self.editor).count() == KEPT_NEW_STORIES + 1
 
     def test_creating_the_story_removes_the_autosave_of_its_form(self):
         key = "form-key-of-the-add-page"

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["-saved_at"],
+                "ordering": ["-saved_at", "-pk"],
                 "get_latest_by": "saved_at",
                 "constraints": [
                     models.UniqueConstraint(

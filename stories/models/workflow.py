@@ -14,6 +14,8 @@ PREVIEW_SALT = "stories.preview-link"
 # that it is closed when it goes; someone not heard from for RECENTLY_OPENED has left.
 HEARTBEAT = timedelta(seconds=30)
 RECENTLY_OPENED = timedelta(seconds=90)
+# How many unsaved new stories of one user are kept.
+KEPT_NEW_STORIES = 5
 
 
 class StatusChange(models.Model):
@@ -178,7 +180,7 @@ class Autosave(models.Model):
     saved_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-saved_at"]
+        ordering = ["-saved_at", "-pk"]
         get_latest_by = "saved_at"
         constraints = [
             models.UniqueConstraint(
@@ -205,6 +207,10 @@ class Autosave(models.Model):
             **key,
             defaults={"data": data, "base_revision": base_revision, "saved_at": timezone.now()},
         )
+        if story is None:
+            # Only the latest new story is offered back; a few before it are kept, no more.
+            older = cls.objects.filter(user=user, story=None)[KEPT_NEW_STORIES:]
+            cls.objects.filter(pk__in=list(older.values_list("pk", flat=True))).delete()
         return autosave
 
     @classmethod
