@@ -44,6 +44,7 @@ def fully_filled_story(tag_prefix, kind=Story.Kind.ANALYSIS):
         kind=kind,
         seo_headline=f"{tag_prefix} seo",
         hero_image=image,
+        target_words=100 * len(tag_prefix),
     )
     story.tags.add(f"{tag_prefix} one", f"{tag_prefix} two")
     add_byline(story, role=Byline.Role.BY)

@@ -14,11 +14,13 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.managers import TaggableManager
 
 from stories import workflow
-from stories.models import Byline, Citation, Correction, Revision, Story
+from stories.models import Autosave, Byline, Citation, Correction, Revision, Story
+from stories.sanitize import clean_html
 from stories.search import search_stories
 
 from . import story_views
@@ -30,7 +32,7 @@ from .versions import VersionedForm
 # The story form's fields, in the groups the admin shows. A new field of the story is added
 # here, besides the model, its migration and the reader's template.
 FIELDSETS = [
-    (None, {"fields": ["kicker", "headline", "dek", "slug", "body"]}),
+    (None, {"fields": ["kicker", "headline", "dek", "slug", "body", "target_words"]}),
     (
         "Placement",
         {"fields": ["section", "kind", "dateline", "tags", "create_tags", "hero_image"]},
@@ -98,6 +100,10 @@ class StoryForm(forms.ModelForm):
             self.data[self.add_prefix("base_revision")] = conflict.latest.pk
             raise ValidationError(conflict_message(conflict), code="conflict") from None
         return cleaned
+
+
+def _read_body(row):
+    return "body_as_read" if row == "body" else row
 
 
 def conflict_message(conflict):
@@ -237,7 +243,13 @@ class StoryAdmin(NewsroomAdmin):
 
     class Media:
         css = {"all": ["css/admin-rich-text.css"]}
-        js = ["js/admin-autocomplete-labels.js", "js/admin-rich-text-label.js"]
+        js = [
+            "js/admin-autocomplete-labels.js",
+            "js/admin-rich-text-label.js",
+            "js/admin-writing-count.js",
+            "js/admin-autosave.js",
+            "js/admin-presence.js",
+        ]
 
     def get_urls(self):
         return [*story_views.urls(self), *super().get_urls()]
@@ -280,6 +292,12 @@ class StoryAdmin(NewsroomAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and self.has_change_permission(request, obj):
             fieldsets.append((None, {"fields": ["base_revision"], "classes": ["hidden"]}))
+        elif obj is not None:
+            # Shown, not edited: the body as readers read it rather than its markup.
+            fieldsets = [
+                (name, {**options, "fields": [_read_body(f) for f in options["fields"]]})
+                for name, options in fieldsets
+            ]
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -297,10 +315,24 @@ class StoryAdmin(NewsroomAdmin):
             base_revision=(form.cleaned_data.get("base_revision") or 0) if change else None,
             save_related=partial(super().save_related, request, form, formsets, change),
         )
+        # Saved for real: the changes kept while typing are in the story now.
+        Autosave.discard(user=request.user, story=form.instance)
+        if not change:
+            form_key = request.POST.get("autosave_key", "")
+            Autosave.discard(user=request.user, story=None, form_key=form_key)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = story_views.change_page_context(self, request, object_id)
         return super().change_view(request, object_id, form_url, context | (extra_context or {}))
+
+    def add_view(self, request, form_url="", extra_context=None):
+        context = story_views.autosave_context(request.user) if request.method == "GET" else {}
+        return super().add_view(request, form_url, context | (extra_context or {}))
+
+    @admin.display(description="body")
+    def body_as_read(self, story):
+        # Stored sanitized; cleaned again as it is marked safe here.
+        return mark_safe(clean_html(story.body))
 
     @admin.display(description="publication")
     def publication(self, story):

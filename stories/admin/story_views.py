@@ -11,13 +11,21 @@ from functools import partial, wraps
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.db import OperationalError, router
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 
-from stories import workflow
-from stories.models import Correction, EditingPresence, PreviewLink, Revision, Story
+from newsroom.database import is_lock_timeout
+from stories import autosaves, workflow
+from stories.models import Autosave, Correction, EditingPresence, PreviewLink, Revision, Story
 from stories.previews import render_preview
 
 from .base import parse_id
@@ -43,12 +51,26 @@ def urls(model_admin):
         url("<int:object_id>/revisions/<int:revision_id>/restore/", restore, "restore"),
         url("<int:object_id>/correct/", correct, "correct"),
         url("<int:object_id>/retract/", retract, "retract"),
+        url("<int:object_id>/autosave/", autosave, "autosave"),
+        url("<int:object_id>/autosave/discard/", discard_autosave, "discard_autosave"),
+        url("autosave/", autosave, "autosave_new"),
+        url("autosave/discard/", discard_autosave, "discard_autosave_new"),
+        url("<int:object_id>/presence/", still_open, "still_open"),
+        url("<int:object_id>/presence/leave/", leave, "leave"),
     ]
 
 
-def get_story(model_admin, request, object_id, *, change=False):
-    """The story, if the user may see it (or change it): else a 404 or a 403."""
-    story = model_admin.get_object(request, str(object_id))
+def get_story(model_admin, request, object_id, *, change=False, bare=False):
+    """The story, if the user may see it (or change it): else a 404 or a 403.
+
+    ``bare``: without what the admin's pages show with it (bylines, tags), for the calls the
+    change page's scripts make every few seconds.
+    """
+    if bare:
+        queryset = model_admin.get_queryset(request).prefetch_related(None)
+        story = queryset.filter(pk=object_id).first()
+    else:
+        story = model_admin.get_object(request, str(object_id))
     if story is None:
         raise Http404("No story with that id.")
     if change:
@@ -115,9 +137,85 @@ def change_page_context(model_admin, request, object_id):
             else []
         ),
         "preview_links": list(story.preview_links.active()) if editable else [],
+        # Offered on opening the page; a form shown again after a refused save holds the text.
+        **(autosave_context(user, story) if editable and request.method == "GET" else {}),
         "status_changes": list(story.status_changes.select_related("changed_by")[:5]),
         "can_preview": editable,
     }
+
+
+def autosave_context(user, story=None):
+    """The change or add page's unsaved changes of ``user``, to offer back, if any."""
+    waiting = Autosave.waiting_for(user, story)
+    return {
+        "autosave": waiting,
+        # Saved since: restoring brings back the revision it started from, and a save then
+        # stops at the comparison, as after any edit conflict.
+        "autosave_overtaken": bool(
+            waiting and story and waiting.base_revision != Revision.latest_id(story)
+        ),
+    }
+
+
+def posted_only(view):
+    """A view the story's own scripts POST to: same-origin, with the CSRF token."""
+
+    @wraps(view)
+    def only_post(model_admin, request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(model_admin, request, *args, **kwargs)
+
+    return only_post
+
+
+def autosaved_story(model_admin, request, object_id):
+    """The story an autosave is for (None: a new one), if the user may autosave it."""
+    story = None if object_id is None else get_story(model_admin, request, object_id, bare=True)
+    if not autosaves.may_autosave(request.user, story):
+        raise PermissionDenied
+    return story
+
+
+@posted_only
+def autosave(model_admin, request, object_id=None):
+    story = autosaved_story(model_admin, request, object_id)
+    body = request.read(autosaves.MAX_BYTES + 1)
+    if len(body) > autosaves.MAX_BYTES:
+        return HttpResponse("The form is too large to autosave.", status=413)
+    try:
+        kept = autosaves.keep(user=request.user, story=story, body=body)
+    except autosaves.BadAutosave as refusal:
+        return HttpResponseBadRequest(str(refusal))
+    except OperationalError as error:
+        if not is_lock_timeout(error, router.db_for_write(Autosave)):
+            raise
+        # Another save held the database; the form tries again after its next pause.
+        return HttpResponse("The database is busy; the form will try again.", status=503)
+    saved_at = timezone.localtime(kept.saved_at)
+    return JsonResponse(
+        {"saved_at": saved_at.isoformat(), "label": f"Saved a draft at {saved_at:%H:%M}"}
+    )
+
+
+@posted_only
+def discard_autosave(model_admin, request, object_id=None):
+    story = autosaved_story(model_admin, request, object_id)
+    Autosave.discard(user=request.user, story=story, form_key=request.POST.get("form_key", ""))
+    return HttpResponse(status=204)
+
+
+@posted_only
+def still_open(model_admin, request, object_id):
+    story = get_story(model_admin, request, object_id, change=True, bare=True)
+    EditingPresence.still_open(story, request.user)
+    return HttpResponse(status=204)
+
+
+@posted_only
+def leave(model_admin, request, object_id):
+    EditingPresence.left(get_story(model_admin, request, object_id, bare=True), request.user)
+    return HttpResponse(status=204)
 
 
 NOTE_LENGTH = 2000

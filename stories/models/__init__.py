@@ -30,9 +30,10 @@ from .sections import Section
 from .sources import Citation, Source, SourceAccess
 from .stories import Byline, Correction, Story
 from .tags import Tag, TagAlias, TaggedStory, TagMerge
-from .workflow import EditingPresence, PreviewLink, StatusChange
+from .workflow import Autosave, EditingPresence, PreviewLink, StatusChange
 
 __all__ = [
+    "Autosave",
     "Byline",
     "Citation",
     "Correction",

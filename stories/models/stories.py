@@ -153,6 +153,13 @@ class Story(KeepsOldSlugs):
         help_text="Paragraphs, headings, lists, links, quotes, emphasis and figures with "
         "pictures from the image library. Anything else is removed.",
     )
+    target_words = models.PositiveIntegerField(
+        "target length",
+        null=True,
+        blank=True,
+        help_text="How many words the story should run to, if agreed; the count under the body "
+        "shows how close it is. Readers never see it.",
+    )
     section = models.ForeignKey(
         "stories.Section", on_delete=models.PROTECT, related_name="stories"
     )

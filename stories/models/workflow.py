@@ -10,8 +10,12 @@ from django.utils import timezone
 
 PREVIEW_LIFETIME = timedelta(hours=48)
 PREVIEW_SALT = "stories.preview-link"
-# Someone who opened a story this recently is taken to still have it open.
-RECENTLY_OPENED = timedelta(minutes=15)
+# An open change page says it is still open every HEARTBEAT (static/js/admin-presence.js) and
+# that it is closed when it goes; someone not heard from for RECENTLY_OPENED has left.
+HEARTBEAT = timedelta(seconds=30)
+RECENTLY_OPENED = timedelta(seconds=90)
+# How many unsaved new stories of one user are kept.
+KEPT_NEW_STORIES = 5
 
 
 class StatusChange(models.Model):
@@ -149,3 +153,78 @@ class EditingPresence(models.Model):
             .exclude(user=user)
             .select_related("user")
         )
+
+    @classmethod
+    def still_open(cls, story, user):
+        cls.objects.update_or_create(story=story, user=user, defaults={"seen_at": timezone.now()})
+
+    @classmethod
+    def left(cls, story, user):
+        cls.objects.filter(story=story, user=user).delete()
+
+
+class Autosave(models.Model):
+    """What a user has typed into a story's form and not saved yet: kept for them alone.
+
+    An autosave is never the story: it changes no field, revision, cache or search entry, and
+    only its user is offered it back, in the form. A real save of the story removes it. A story
+    not created yet is known by the key its add form made up (``form_key``).
+    """
+
+    story = models.ForeignKey(
+        "stories.Story", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    form_key = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(help_text="The form's fields: each name with its list of values.")
+    base_revision = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The revision of the story the form was opened at."
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+        get_latest_by = "saved_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "story"],
+                condition=models.Q(story__isnull=False),
+                name="autosave_once_per_story",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "form_key"],
+                condition=models.Q(story__isnull=True),
+                name="autosave_once_per_new_story_form",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Unsaved changes by {self.user} to {self.story or 'a new story'}"
+
+    @classmethod
+    def keep(cls, *, user, story, form_key="", data, base_revision=None):
+        """Keep ``data`` as ``user``'s unsaved changes to ``story`` (None: a new story)."""
+        key = {"story": story} if story is not None else {"story": None, "form_key": form_key}
+        autosave, _ = cls.objects.update_or_create(
+            user=user,
+            **key,
+            defaults={"data": data, "base_revision": base_revision, "saved_at": timezone.now()},
+        )
+        if story is None:
+            # Only the latest new story is offered back; a few before it are kept, no more.
+            older = cls.objects.filter(user=user, story=None)[KEPT_NEW_STORIES:]
+            cls.objects.filter(pk__in=list(older.values_list("pk", flat=True))).delete()
+        return autosave
+
+    @classmethod
+    def waiting_for(cls, user, story):
+        """``user``'s unsaved changes to ``story`` (None: their latest unsaved new story)."""
+        if story is None:
+            return cls.objects.filter(user=user, story=None).first()
+        return cls.objects.filter(user=user, story=story).first()
+
+    @classmethod
+    def discard(cls, *, user, story, form_key=""):
+        if story is not None:
+            return cls.objects.filter(user=user, story=story).delete()
+        return cls.objects.filter(user=user, story=None, form_key=form_key).delete()

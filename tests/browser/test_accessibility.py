@@ -1,5 +1,6 @@
 """axe-core finds no WCAG violation, of any impact, on any public page type or custom admin page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,9 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from fronts.models import Banner, Front
-from stories.models import Revision, Story, Tag
+from stories.models import Autosave, Revision, Story, Tag
 from stories.tagging import merge_tags
-from tests.helpers.browser import MAIN_STORY, expected_status, log_in, make_staff
+from tests.helpers.browser import MAIN_STORY, expected_status, log_in, make_staff, type_body
 from tests.helpers.factories import make_story
 from tests.helpers.pictures import make_image
 
@@ -39,6 +40,9 @@ def admin_pages():
     Revision.record(story, chief, summary="Headline changed")
     older, newer = story.revisions.order_by("-pk")[:2][::-1]
     draft = make_story(section=story.section, headline="A draft under review")
+    # Unsaved changes waiting for the chief: the draft's form and the add form offer them.
+    Autosave.objects.create(story=draft, user=chief, data={"headline": ["A draft, retitled"]})
+    Autosave.objects.create(user=chief, form_key="a-new-story", data={"headline": ["New"]})
     make_story(
         section=story.section,
         headline="Scheduled: the audit report",
@@ -73,6 +77,9 @@ def admin_pages():
         "story add form": reverse(f"{admin}story_add"),
         "image picker": reverse(f"{admin}image_picker") + "?CKEditorFuncNum=-1",
         "story change form": reverse(f"{admin}story_change", args=[story.pk]),
+        "story change form offering unsaved changes": reverse(
+            f"{admin}story_change", args=[draft.pk]
+        ),
         "scheduled and embargoed stories": reverse(f"{admin}story_scheduled"),
         "admin preview": reverse(f"{admin}story_preview", args=[draft.pk]),
         "revision history": reverse(f"{admin}story_revisions", args=[story.pk]),
@@ -106,6 +113,15 @@ def test_custom_admin_pages_have_no_axe_violation(demo, page, axe_violations):
     assert not report, "\n".join(["axe-core violations:", *report])
 
 
+def test_a_reporters_read_only_story_has_no_axe_violation(demo, page, axe_violations):
+    make_staff("reporter", "Reporter")
+    log_in(page, "reporter")
+    story = Story.objects.get(slug=MAIN_STORY)
+    assert page.goto(reverse("admin:stories_story_change", args=[story.pk])).status == 200
+    expect(page.locator(".field-body_as_read .readonly p").first).to_be_visible()
+    assert not axe_violations(page)
+
+
 def test_the_rich_text_body_is_named_after_its_label(page, live_server):
     make_staff("reporter", "Reporter")
     log_in(page, "reporter")
@@ -113,7 +129,24 @@ def test_the_rich_text_body_is_named_after_its_label(page, live_server):
     body = page.get_by_role("textbox", name="Body:")
     expect(body).to_have_accessible_description(
         "Paragraphs, headings, lists, links, quotes, emphasis and figures with pictures from "
-        "the image library. Anything else is removed."
+        "the image library. Anything else is removed. Length: 0 words, 0 characters."
     )
     page.get_by_text("Body:", exact=True).click()
     expect(body).to_be_focused()
+
+
+def test_the_body_length_is_told_once_typing_pauses_and_given_with_the_body(page, live_server):
+    make_staff("reporter", "Reporter")
+    log_in(page, "reporter")
+    page.goto("/admin/stories/story/add/")
+    page.get_by_label("Target length:").fill("5")
+    type_body(page, "Three short words")
+    live = page.locator("[aria-live=polite]").filter(has_text="Body:")
+    # Not while typing: only after a pause.
+    expect(page.locator("#body-count")).to_have_text("3 of 5 words, 17 characters")
+    expect(live).to_have_count(0)
+    expect(live).to_have_text("Body: 3 of 5 words, 17 characters.", timeout=5_000)
+    expect(page.get_by_role("textbox", name="Body:")).to_have_accessible_description(
+        re.compile(r"Length: 3 of 5 words, 17 characters\.$")
+    )
+    expect(page.locator("#headline-count")).to_have_text("0 of 200 characters")
