@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 import caching
+from live import reader as live_reader
 from stories import images as picture_files
 from stories.aggregates import (
     bylines_of_each,
@@ -243,7 +244,48 @@ def modified(story):
 
 
 def _detailed(stories):
-    return listed_stories(stories).defer(None).annotate(correction_data=corrections_of_each())
+    detailed = listed_stories(stories).defer(None).select_related("live_coverage")
+    return detailed.annotate(correction_data=corrections_of_each())
+
+
+LIVE_UPDATES = 100
+
+
+def live(story, origin, now):
+    """A live story's coverage and newest public updates (one query), or None."""
+    coverage = getattr(story, "live_coverage", None)
+    if coverage is None:
+        return None
+    updates = live_reader.complete(list(live_reader.public_updates(story.pk, now)[:LIVE_UPDATES]))
+    return {
+        "is_open": coverage.is_live,
+        "started_at": iso(coverage.started_at),
+        "closed_at": iso(coverage.closed_at),
+        "newest_first": coverage.newest_first,
+        "summary_html": coverage.summary,
+        "updates": [
+            {
+                "id": update.pk,
+                "url": origin.url(
+                    f"{story.get_absolute_url()}?update={update.pk}#{update.anchor}"
+                ),
+                "headline": update.headline,
+                "body_html": str(with_pictures(update.body)),
+                "published_at": iso(update.published_at),
+                "authors": [
+                    _person_named(person.pk, person.name, person.slug, origin)
+                    for person in update.author_list
+                ],
+                "pinned": update.pinned,
+                "key_event": update.key_event,
+                "corrections": [
+                    {"id": c.pk, "text": c.text, "published_at": iso(c.published_at)}
+                    for c in update.correction_list
+                ],
+            }
+            for update in updates
+        ],
+    }
 
 
 # The two queries of a story's detail, compiled once (stories.prepared).
@@ -294,6 +336,7 @@ def story_detail(story_id, origin, now, embargo_access=False):
             for citation in citations_of(story=story.pk)
         ],
         related=[story_summary(other, origin, now) for other in related],
+        live=live(story, origin, now),
     )
     data["bylines"] = [
         {

@@ -127,6 +127,35 @@ class ListedCorrection(Correction):
     story: StoryInCorrection
 
 
+class LiveUpdateCorrection(Schema):
+    id: int
+    text: str
+    published_at: datetime.datetime
+
+
+class LiveUpdate(Schema):
+    id: int
+    url: str = Field(description="The update on the story's page.")
+    headline: str
+    body_html: str
+    published_at: datetime.datetime
+    authors: list[Linked]
+    pinned: bool
+    key_event: bool
+    corrections: list[LiveUpdateCorrection]
+
+
+class LiveCoverage(Schema):
+    is_open: bool
+    started_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    newest_first: bool
+    summary_html: str = Field(description="What we know, above the updates.")
+    updates: list[LiveUpdate] = Field(
+        description="The newest public updates, newest first (at most 100)."
+    )
+
+
 class Story(StorySummary):
     seo_headline: str
     dateline: str
@@ -135,6 +164,7 @@ class Story(StorySummary):
     corrections: list[Correction]
     citations: list[Citation]
     related: list[StorySummary]
+    live: LiveCoverage | None = Field(description="For a live story: its coverage and updates.")
 
 
 class Section(Linked):

@@ -15,6 +15,9 @@ from stories import changes
 
 from .models import LiveCoverage, LiveUpdate, LiveUpdateCorrection
 
+# The action an update saved published adds to its story's record: "live_update:<id>".
+LIVE_UPDATE = "live_update:"
+
 
 def next_update_change():
     """The next time a live update scheduled or under embargo reaches readers.
@@ -40,7 +43,11 @@ def _changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     using = instance._state.db or DEFAULT_DB_ALIAS
-    changes.touch(stories=list(_story_of(instance)), using=using)
+    stories = list(_story_of(instance))
+    # An update saved published may be one readers see now or at its time (webhooks).
+    published = isinstance(instance, LiveUpdate) and instance.status == LiveUpdate.Status.PUBLISHED
+    actions = {instance.story_id: f"{LIVE_UPDATE}{instance.pk}"} if published else None
+    changes.touch(stories=stories, actions=actions, using=using)
 
 
 def _authors_changed(sender, instance, action, **kwargs):

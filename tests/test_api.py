@@ -28,6 +28,7 @@ from tests.helpers.factories import (
     make_section,
     make_source,
 )
+from tests.helpers.live import add_update, hidden_updates, make_live_story
 from tests.helpers.pictures import TemporaryMedia
 from tests.helpers.reader_data import make_image, rich_story
 from tests.test_page_cache import REDIS_URL, needs_redis, redis_caches
@@ -159,6 +160,45 @@ class StoryDetailTests(ApiTestCase):
         assert set(renditions) == {"16x9", "4x3", "1x1"}
         assert renditions["16x9"][0]["url"].startswith("http://testserver/media/renditions/")
         assert data["embargo"] is None
+
+    def test_a_story_that_is_not_live_says_so(self):
+        assert self.json(f"/api/v1/stories/{self.story.pk}/")["live"] is None
+
+    def test_a_live_story_carries_its_public_updates_newest_first_and_nothing_else(self):
+        story = make_live_story(summary="<p>What we know.</p>")
+        writer = make_person(name="Rae Porter", slug="rae")
+        older = add_update(story, headline="Letter released", authors=[writer])
+        newer = add_update(story, headline="Treasury responds", key_event=True)
+        older.published_at, newer.published_at = (
+            timezone.now() - datetime.timedelta(hours=2),
+            timezone.now() - datetime.timedelta(hours=1),
+        )
+        older.save()
+        newer.save()
+        hidden_updates(story, canary="Zqxapi")
+        data = self.json(f"/api/v1/stories/{story.pk}/")
+        check_against_schema(data, "Story")
+        live = data["live"]
+        assert live["is_open"] and live["summary_html"] == "<p>What we know.</p>"
+        assert [u["headline"] for u in live["updates"]] == ["Treasury responds", "Letter released"]
+        assert live["updates"][0]["key_event"] is True
+        assert [a["name"] for a in live["updates"][1]["authors"]] == ["Rae Porter"]
+        assert live["updates"][1]["url"].endswith(f"?update={older.pk}#update-{older.pk}")
+        assert "Zqxapi" not in json.dumps(data)
+
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_a_live_story_costs_one_query_more_however_many_updates(self):
+        story = make_live_story()
+        for _ in range(3):
+            add_update(story, authors=[make_person()])
+        url = f"/api/v1/stories/{story.pk}/"
+        self.json(url)
+        with self.assertNumQueries(5):
+            self.json(url)
+        for _ in range(30):
+            add_update(story, authors=[make_person()])
+        with self.assertNumQueries(5):
+            self.json(url)
 
     def test_sources_are_shown_as_the_story_page_shows_them(self):
         citations = self.json(f"/api/v1/stories/{self.story.pk}/")["citations"]

@@ -15,13 +15,16 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from live.models import LiveUpdate
 from stories import workflow
 from stories.models import Correction
 from tests.helpers.accounts import make_user
 from tests.helpers.factories import cite, hidden_stories, make_source, make_story
+from tests.helpers.live import add_update, make_live_story
 from tests.helpers.receiver import Receiver
 from tests.helpers.tasks import DATABASE, run_queued_tasks
 from webhooks import signing
+from webhooks.delivery import deliver
 from webhooks.models import Delivery, Endpoint, Event
 
 SYSTEM = {"by": workflow.SYSTEM, "note": "test"}
@@ -302,6 +305,36 @@ class WebhookTests(TestCase):
         body = json.loads(self.receiver.delivered[-1].body)
         assert body["story"]["url"].endswith(story.get_absolute_url())
         assert "Commissioner resigns" not in self.receiver.delivered[-1].body.decode()
+
+    def test_a_live_update_is_announced_once_when_readers_may_see_it(self):
+        story = self.publish()
+        make_live_story(story)
+        run_queued_tasks()
+        update = add_update(story, headline="Treasury responds")
+        update.headline = "Treasury responds, again"
+        update.save()  # an edit announces nothing more
+        add_update(story, status=LiveUpdate.Status.DRAFT, headline="Zqxdraft")
+        run_queued_tasks()
+        assert self.events() == ["story.published", "story.live_update_published"]
+        payload = json.loads(self.receiver.delivered[-1].body)
+        assert payload["live_update_id"] == update.pk
+        headlines = [u["headline"] for u in payload["story"]["live"]["updates"]]
+        assert headlines == ["Treasury responds, again"]
+        assert b"Zqxdraft" not in self.receiver.delivered[-1].body
+
+    def test_a_scheduled_live_update_is_due_at_its_time_and_checked_again_then(self):
+        story = self.publish()
+        make_live_story(story)
+        later = timezone.now() + timedelta(hours=2)
+        update = add_update(story, published_at=later)
+        delivery = Delivery.objects.get(event=Event.LIVE_UPDATE_PUBLISHED)
+        assert delivery.due_at == later and delivery.live_update_id == update.pk
+        update.status = LiveUpdate.Status.DRAFT  # withdrawn before its time
+        update.save()
+        deliver.call(delivery.pk)
+        delivery.refresh_from_db()
+        assert delivery.status == Delivery.Status.CANCELLED
+        assert "live update" in delivery.error
 
 
 class EndpointAdminTests(TestCase):

@@ -17,6 +17,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from api import representation
+from live.models import LiveUpdate
 from stories.models import Story
 
 from . import signing
@@ -107,6 +108,9 @@ def _reason_not_to_send(delivery):
         return ""
     if not Story.objects.public().filter(pk=delivery.story_id).exists():
         return "Readers may not see the story now (unpublished, rescheduled or embargoed)."
+    update = delivery.live_update_id
+    if update is not None and not LiveUpdate.objects.public().filter(pk=update).exists():
+        return "Readers may not see the live update now (unpublished, rescheduled or embargoed)."
     if delivery.event == Event.PUBLISHED and _receiver_knows_it_is_public(delivery):
         return "The receiver was already told the story is published."
     return ""
@@ -155,6 +159,8 @@ def _body(delivery):
         "created_at": representation.iso(delivery.created_at),
         "story": story,
     }
+    if delivery.live_update_id is not None:
+        payload["live_update_id"] = delivery.live_update_id
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -7,7 +7,8 @@ story changed without being saved, the same as now) and what they see now decide
 - public before, not public now: unpublished — or retracted (its address then holds the
   notice), or deleted;
 - public before and now: corrected, or updated (a significant update), as the workflow says;
-- published for a time still to come (scheduled, or under embargo): published, due then.
+- published for a time still to come (scheduled, or under embargo): published, due then;
+- a live update saved published: live update published, when readers may see it, once.
 
 Deliveries are created here and sent by tasks once this transaction has committed.
 """
@@ -15,6 +16,8 @@ Deliveries are created here and sent by tasks once this transaction has committe
 from django.db import transaction
 from django.utils import timezone
 
+from live.changes import LIVE_UPDATE
+from live.models import LiveUpdate
 from stories.models import Story
 
 from .delivery import schedule
@@ -52,11 +55,24 @@ def story_events(record):
                 events.append((Event.CORRECTED, pk, now, ""))
             if "updated" in actions:
                 events.append((Event.UPDATED, pk, now, ""))
+        if pk not in record.removed:
+            events += _live_updates(pk, actions, now, record.using)
     if record.public_before:
         for pk, due in _coming(set(record.public_before) - public, now, record.using):
             events.append((Event.PUBLISHED, pk, due, ""))
     if events:
         _create_deliveries(events, record.using)
+
+
+def _live_updates(story_pk, actions, now, using):
+    """Updates of the story saved published: announced when readers may see them, now or
+    at their time, each once (``_create_deliveries``)."""
+    ids = [int(a.removeprefix(LIVE_UPDATE)) for a in actions if a.startswith(LIVE_UPDATE)]
+    for update in LiveUpdate.objects.using(using).filter(pk__in=ids):
+        due = max(filter(None, [update.published_at, update.embargo_until, now]))
+        visible = LiveUpdate.objects.using(using).public(due).filter(pk=update.pk)
+        if visible.exists():
+            yield (Event.LIVE_UPDATE_PUBLISHED, story_pk, due, "", update.pk)
 
 
 def _address(pk, using):
@@ -85,9 +101,17 @@ def _coming(pks, now, using):
 def _create_deliveries(events, using):
     deliveries = []
     for endpoint in Endpoint.objects.using(using).filter(is_active=True):
-        for event, pk, due, url in events:
+        for event, pk, due, url, *update in events:
+            update = update[0] if update else None
             if event not in endpoint.events:
                 continue
+            if update is not None:
+                # An update is announced once, however often it is saved again.
+                sent = Delivery.objects.using(using).filter(
+                    endpoint=endpoint, event=event, live_update_id=update
+                )
+                if sent.exclude(status=Delivery.Status.CANCELLED).exists():
+                    continue
             if event == Event.PUBLISHED and due > timezone.now():
                 # Saving a scheduled story again does not announce it twice.
                 waiting = Delivery.objects.using(using).filter(
@@ -96,7 +120,14 @@ def _create_deliveries(events, using):
                 if waiting.filter(status=Delivery.Status.PENDING).exists():
                     continue
             deliveries.append(
-                Delivery(endpoint=endpoint, event=event, story_id=pk, story_url=url, due_at=due)
+                Delivery(
+                    endpoint=endpoint,
+                    event=event,
+                    story_id=pk,
+                    story_url=url,
+                    due_at=due,
+                    live_update_id=update,
+                )
             )
     if not deliveries:
         return

@@ -14,6 +14,7 @@ class Event(models.TextChoices):
     RETRACTED = "story.retracted", "Story retracted"
     DELETED = "story.deleted", "Story deleted"
     EMBARGO_LIFTED = "story.embargo_lifted", "Embargo lifted"
+    LIVE_UPDATE_PUBLISHED = "story.live_update_published", "Live update published"
 
 
 #: Events about a story readers no longer see: the payload names it, nothing more.
@@ -92,6 +93,9 @@ class Delivery(models.Model):
     story_id = models.BigIntegerField()
     # The story's public address, for removals (the story may be gone by then).
     story_url = models.CharField(max_length=500, blank=True)
+    live_update_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The live update a “live update published” is about."
+    )
     # When a published event is due: the story's publish time, or its embargo's end.
     due_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
