@@ -19,7 +19,9 @@ MAX_NAME = 200
 FORM_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 # Never kept: the form's CSRF token, and the source of a citation, which the database holds
 # only encrypted when the citation is anonymous (restoring leaves the sources as they are).
-LEFT_OUT = re.compile(r"csrfmiddlewaretoken|citations-[^-]+-source")
+# A choice of an autocomplete box is kept with the names it showed ("<field>@labels"), so
+# that restoring can show it again.
+LEFT_OUT = re.compile(r"csrfmiddlewaretoken|citations-[^-]+-source(@labels)?")
 
 
 class BadAutosave(ValueError):

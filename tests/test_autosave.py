@@ -257,15 +257,18 @@ class AutosaveTests(TestCase):
             "fields": {
                 "csrfmiddlewaretoken": ["secret"],
                 "citations-0-source": ["41"],
+                "citations-0-source@labels": ["The whistle-blower"],
                 "citations-__prefix__-source": [""],
                 "citations-0-is_anonymous": ["on"],
                 "headline": ["x"],
+                "section@labels": ["Money"],
             }
         }
         assert self.autosave(story, payload).status_code == 200
         assert Autosave.objects.get().data == {
             "citations-0-is_anonymous": ["on"],
             "headline": ["x"],
+            "section@labels": ["Money"],
         }
 
 

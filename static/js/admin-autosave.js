@@ -30,11 +30,21 @@ document.addEventListener("DOMContentLoaded", () => {
         form.append(keyField);
     }
 
+    // An autocomplete box holds only the options chosen: what it showed is kept beside its
+    // value ("<name>@labels") so that restoring can offer the choice again.
+    const LABELS = "@labels";
+
     function fields() {
         const data = {};
         for (const [name, value] of new FormData(form)) {
             if (typeof value === "string" && name !== "csrfmiddlewaretoken" && name !== "autosave_key") {
                 (data[name] ||= []).push(value);
+            }
+        }
+        for (const select of form.querySelectorAll("select[name]")) {
+            const chosen = Array.from(select.selectedOptions).filter((option) => option.value);
+            if (chosen.length) {
+                data[select.name + LABELS] = chosen.map((option) => option.text);
             }
         }
         return data;
@@ -121,6 +131,13 @@ document.addEventListener("DOMContentLoaded", () => {
                 if (!(name in data)) {
                     continue;
                 }
+                const labels = data[name + LABELS] || [];
+                values.forEach((value, i) => {
+                    const known = Array.from(element.options).some((option) => option.value === value);
+                    if (!known && value && labels[i]) {
+                        element.add(new Option(labels[i], value));
+                    }
+                });
                 for (const option of element.options) {
                     option.selected = values.includes(option.value);
                 }

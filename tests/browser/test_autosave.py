@@ -90,12 +90,14 @@ def test_a_new_story_typed_and_lost_is_offered_back_on_the_add_form(new_page):
     log_in(page, "reporter")
     page.goto("/admin/stories/story/add/")
     page.get_by_label("Headline:", exact=True).fill("Night session ends in a vote")
+    choose(page, "Section", section.name[:4], section.name)
     type_body(page, TYPED)
     expect(page.get_by_role("status").filter(has_text="Saved a draft at")).to_be_visible(
         timeout=15_000
     )
     page.context.close()
     assert not Story.objects.filter(headline="Night session ends in a vote").exists()
+    assert Autosave.objects.get().data["section@labels"] == [section.name]
 
     page = new_page()
     log_in(page, "reporter")
@@ -105,7 +107,9 @@ def test_a_new_story_typed_and_lost_is_offered_back_on_the_add_form(new_page):
         "Night session ends in a vote"
     )
     expect(page.get_by_role("textbox", name="Body:")).to_contain_text(TYPED)
-    choose(page, "Section", section.name[:4], section.name)
+    # The section chosen in its autocomplete box comes back too, with its name.
+    expect(page.locator("select[name=section]")).to_have_value(str(section.pk))
+    expect(page.locator(".field-section")).to_contain_text(section.name)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
     assert TYPED in Story.objects.get(headline="Night session ends in a vote").body
