@@ -4,20 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('webhooks', '0003_retracted_event'),
+        ("webhooks", "0003_retracted_event"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='delivery',
-            name='live_update_id',
-            field=models.BigIntegerField(blank=True, help_text='The live update a “live update published” is about.', null=True),
+            model_name="delivery",
+            name="live_update_id",
+            field=models.BigIntegerField(
+                blank=True,
+                help_text="The live update a “live update published” is about.",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='event',
-            field=models.CharField(choices=[('story.published', 'Story published'), ('story.updated', 'Story updated (a significant update)'), ('story.corrected', 'Story corrected'), ('story.unpublished', 'Story unpublished'), ('story.retracted', 'Story retracted'), ('story.deleted', 'Story deleted'), ('story.embargo_lifted', 'Embargo lifted'), ('story.live_update_published', 'Live update published')], max_length=40),
+            model_name="delivery",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("story.published", "Story published"),
+                    ("story.updated", "Story updated (a significant update)"),
+                    ("story.corrected", "Story corrected"),
+                    ("story.unpublished", "Story unpublished"),
+                    ("story.retracted", "Story retracted"),
+                    ("story.deleted", "Story deleted"),
+                    ("story.embargo_lifted", "Embargo lifted"),
+                    ("story.live_update_published", "Live update published"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
