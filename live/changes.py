@@ -6,14 +6,19 @@ path made it: the page cache then purges the story's pages, its feeds of updates
 polling fragment, all of which are labelled with the story.
 """
 
+import logging
+
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from stories import changes
+from stories.tasks import reindex
 
 from .models import LiveCoverage, LiveUpdate, LiveUpdateCorrection
+
+logger = logging.getLogger(__name__)
 
 # The action an update saved published adds to its story's record: "live_update:<id>".
 LIVE_UPDATE = "live_update:"
@@ -60,6 +65,33 @@ def _authors_changed(sender, instance, action, **kwargs):
         changes.touch(stories=list(stories), using=instance._state.db)
 
 
+def updates_saved_published(record):
+    """The ids of the live updates ``record`` saw saved published."""
+    return [
+        int(action.removeprefix(LIVE_UPDATE))
+        for actions in record.actions.values()
+        for action in actions
+        if action.startswith(LIVE_UPDATE)
+    ]
+
+
+def reindex_when_public(record):
+    """An update saved for a time to come enters the search index then: its story is
+    reindexed at that time by a task (the index holds only what readers may read)."""
+    waiting = LiveUpdate.objects.using(record.using).filter(pk__in=updates_saved_published(record))
+    for update in waiting.waiting():
+        due = max(filter(None, [update.published_at, update.embargo_until]))
+        if reindex.get_backend().supports_defer:
+            reindex.using(run_after=due).enqueue([update.story_id])
+        else:
+            logger.warning(
+                "Live update %s is public from %s, but tasks run at once here "
+                "(TASKS_BACKEND=immediate): search finds it when its story next changes.",
+                update.pk,
+                due,
+            )
+
+
 def connect():
     for model in (LiveCoverage, LiveUpdate, LiveUpdateCorrection):
         name = model._meta.model_name
@@ -68,3 +100,4 @@ def connect():
     m2m_changed.connect(
         _authors_changed, sender=LiveUpdate.authors.through, dispatch_uid="live_authors"
     )
+    changes.listener(reindex_when_public)

@@ -11,6 +11,7 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from caching.middleware import horizon
 from live import workflow
@@ -22,6 +23,7 @@ from tests.helpers.accounts import make_user, story_post_data
 from tests.helpers.banner import BannerAlreadyRead
 from tests.helpers.factories import make_person, make_public_story, make_story
 from tests.helpers.live import add_update, hidden_updates, make_live_story
+from tests.helpers.tasks import DATABASE, run_queued_tasks
 
 CANARY = "Qlivecanary"
 Status = LiveUpdate.Status
@@ -293,6 +295,23 @@ class SearchTests(TestCase):
         update.status = Status.DRAFT
         update.save()
         assert story.get_absolute_url() not in self.client.get("/search/?q=quorvath").text
+
+    # Uncached: the time is moved by hand here, not by the clock the page cache follows.
+    @override_settings(TASKS=DATABASE, PAGE_CACHE_ENABLED=False)
+    def test_a_scheduled_update_is_found_from_its_time_by_a_reindex_due_then(self):
+        story = make_live_story()
+        later = timezone.now() + timedelta(hours=2)
+        update = add_update(story, body="<p>Quorvath takes over.</p>", published_at=later)
+        assert story.get_absolute_url() not in self.client.get("/search/?q=quorvath").text
+        [queued] = DBTaskResult.objects.filter(task_path="stories.tasks.reindex")
+        assert queued.run_after == later and queued.args_kwargs["args"] == [[story.pk]]
+        run_queued_tasks()  # not due yet: nothing runs
+        assert DBTaskResult.objects.get(pk=queued.pk).status == "READY"
+        # Its time comes: the task the worker then runs indexes it.
+        LiveUpdate.objects.filter(pk=update.pk).update(published_at=timezone.now())
+        DBTaskResult.objects.filter(pk=queued.pk).update(run_after=timezone.now())
+        run_queued_tasks()
+        assert story.get_absolute_url() in self.client.get("/search/?q=quorvath").text
 
 
 class PurgeTests(TestCase):
