@@ -61,6 +61,17 @@ class ReaderSearchTests(TestCase):
         cls.unrelated = make_public_story(section=cls.business, headline="Bakery wins award")
         cls.hidden = hidden_stories("CANARY")
 
+    def test_result_times_are_to_the_second_whatever_the_stored_precision(self):
+        # A story published from the admin keeps microseconds; <time datetime> must not.
+        story = make_public_story(
+            headline="Quayside clock restored",
+            published_at=timezone.now().replace(microsecond=123456) - timedelta(hours=1),
+        )
+        page = self.client.get(SEARCH, {"q": "quayside clock"}).text
+        moment = timezone.localtime(story.published_at).replace(microsecond=0).isoformat()
+        assert f'<time datetime="{moment}">' in page
+        assert ".123456" not in page
+
     def test_every_page_has_a_labelled_search_box(self):
         for url in [reverse("stories:home"), self.news.get_absolute_url(), SEARCH]:
             with self.subTest(url=url):
