@@ -20,7 +20,14 @@ from fronts.models import Banner
 from live.demo import STORY as LIVE_STORY
 from stories import workflow
 from stories.models import Page, Person, PreviewLink, Section, Story, Tag
-from tests.helpers.browser import DRAFT_STORY, MAIN_STORY, NOT_FOUND, OutboundGuard, PolicyGuard
+from tests.helpers.browser import (
+    DRAFT_STORY,
+    MAIN_STORY,
+    NOT_FOUND,
+    OutboundGuard,
+    PolicyGuard,
+    server_settled,
+)
 from tests.helpers.demo import load_demo
 from tests.helpers.factories import make_public_story
 from tests.helpers.tools import require_tool
@@ -108,6 +115,7 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+    server_settled()
     leaks = sorted({url for guard in guards for url in guard.leaks()})
     if leaks:
         pytest.fail("The page made requests off this machine:\n" + "\n".join(leaks))

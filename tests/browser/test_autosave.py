@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Autosave, EditingPresence, Revision, Story
-from tests.helpers.browser import choose, log_in, make_staff, type_body
+from tests.helpers.browser import choose, log_in, make_staff, server_settled, type_body
 from tests.helpers.factories import make_story
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,7 @@ def test_unsaved_text_survives_a_closed_page_and_comes_back_on_request(new_page)
     revisions = Revision.objects.filter(story=story).count()
     # The browser goes without a save.
     page.context.close()
+    server_settled()
     assert TYPED not in Story.objects.get(pk=story.pk).body
     assert Revision.objects.filter(story=story).count() == revisions
 
@@ -96,6 +97,7 @@ def test_a_new_story_typed_and_lost_is_offered_back_on_the_add_form(new_page):
         timeout=15_000
     )
     page.context.close()
+    server_settled()
     assert not Story.objects.filter(headline="Night session ends in a vote").exists()
     assert Autosave.objects.get().data["section@labels"] == [section.name]
 

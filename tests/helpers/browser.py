@@ -1,9 +1,11 @@
 """Steps of the browser journeys, as a person takes them, and the guard on what pages load."""
 
+import time
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.helpers.signin import add_authenticator, current_code
@@ -170,3 +172,15 @@ def type_body(page, *parts):
             page.keyboard.type(text)
             page.keyboard.press(shortcut)
     return body
+
+
+def server_settled(timeout=5.0):
+    """Wait until the live server has finished what a closed page sent last (the beacon on
+    leaving, an autosave, a poll). With SQLite in memory the server shares this thread's
+    connection, and a request it is still serving holds that connection inside its
+    transaction, where the next test's writes would land."""
+    deadline = time.monotonic() + timeout
+    while connection.in_atomic_block or not connection.get_autocommit():
+        if time.monotonic() > deadline:
+            raise AssertionError("The live server is still inside a transaction.")
+        time.sleep(0.05)
