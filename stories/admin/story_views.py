@@ -116,6 +116,8 @@ def change_page_context(model_admin, request, object_id):
         return {}
     user = request.user
     editable = model_admin.has_change_permission(request, story)
+    # Corrections and a retraction are for stories readers can see: asked once.
+    public = editable and story.is_public
     if editable and request.method == "GET":
         # So that the first recorded change can be compared with the story as it was opened.
         Revision.baseline(story)
@@ -129,8 +131,8 @@ def change_page_context(model_admin, request, object_id):
         "scheduled": story.is_scheduled,
         "published_utc": _utc(story.published_at),
         "can_lift_embargo": editable and workflow.can_publish(user),
-        "can_correct": editable and workflow.can_correct(user, story) and story.is_public,
-        "can_retract": editable and workflow.can_retract(user, story) and story.is_public,
+        "can_correct": public and workflow.can_correct(user, story),
+        "can_retract": public and workflow.can_retract(user, story),
         "others_editing": (
             EditingPresence.others_editing(story, user, opening=request.method == "GET")
             if editable
