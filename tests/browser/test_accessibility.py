@@ -18,17 +18,83 @@ from tests.helpers.pictures import make_image
 pytestmark = pytest.mark.browser
 
 
-def test_every_public_page_type_has_no_axe_violation(demo, page, axe_violations):
+def test_every_public_page_type_has_no_axe_violation_and_fits_the_screen(
+    demo, page, axe_violations
+):
+    """In light and dark mode, at 320 px (a 1280 px window zoomed to 400 %) and at 1280 px."""
     report = []
-    for name, path in demo.items():
-        for width in (375, 1280):
+    for mode in ("light", "dark"):
+        page.emulate_media(color_scheme=mode)
+        for width in (320, 1280):
             page.set_viewport_size({"width": width, "height": 900})
-            assert page.goto(path).status == expected_status(name), path
-            found = axe_violations(page)
-            if found:
-                report.append(f"{name} page {path} at {width}px:")
-                report += found
+            for name, path in demo.items():
+                assert page.goto(path).status == expected_status(name), path
+                where = f"{name} page {path} in {mode} mode at {width}px"
+                if overflow := sideways_overflow(page):
+                    report.append(f"{where} is {overflow}px wider than the screen")
+                if found := axe_violations(page):
+                    report += [f"{where}:", *found]
     assert not report, "\n".join(["axe-core violations:", *report])
+
+
+def test_every_public_page_type_fits_the_screen_at_twice_the_text_size(demo, page):
+    """A reader who doubles the browser's text size (32 px) scrolls only down, never sideways."""
+    page.context.new_cdp_session(page).send(
+        "Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}}
+    )
+    too_wide = []
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in demo.items():
+            page.goto(path)
+            body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+            assert body >= 36, f"{path}: the text did not grow ({body}px)"
+            if overflow := sideways_overflow(page):
+                too_wide.append(f"{name} page {path} at {width}px: {overflow}px too wide")
+    assert not too_wide, "\n".join(too_wide)
+
+
+def sideways_overflow(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_every_control_of_the_search_page_shows_a_focus_ring(demo, page, mode):
+    page.emulate_media(color_scheme=mode)
+    page.goto(demo["search results"])
+    page.get_by_label("Search for:").focus()
+    seen = set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_RING)
+        if focused["inMain"] is False:
+            break
+        seen.add(focused["name"])
+        assert focused["width"] >= 2, f"{focused['name']} has no visible focus ring"
+        assert focused["contrast"] >= 3, f"{focused['name']}'s focus ring: {focused}"
+    assert {"id_since", "id_until", "id_section", "search"} <= seen
+
+
+# The focused element's outline and its contrast with the page's background.
+FOCUS_RING = """() => {
+  const element = document.activeElement, style = getComputedStyle(element);
+  const rgb = color => color.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const luminance = color => {
+    const [r, g, b] = rgb(color).map(c => c / 255)
+      .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ring = luminance(style.outlineColor);
+  const paper = luminance(getComputedStyle(document.documentElement).backgroundColor);
+  return {
+    name: element.id || element.textContent.trim().toLowerCase(),
+    inMain: document.querySelector("main").contains(element),
+    width: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
+    contrast: (Math.max(ring, paper) + 0.05) / (Math.min(ring, paper) + 0.05),
+  };
+}"""
 
 
 def admin_pages():
