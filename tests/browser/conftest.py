@@ -88,7 +88,8 @@ def migrated_data(django_db_serialized_rollback):
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open pages in fresh, self-contained contexts: ``new_page(width=375)``.
+    """Open pages in fresh, self-contained contexts: ``new_page(width=375)``; other keywords
+    are the context's options (``java_script_enabled=False``).
 
     Each context gets its own cookies, an outbound guard and a policy guard; the test fails if
     any of its pages requested a URL whose host is not this machine, or had something refused
@@ -96,9 +97,9 @@ def new_page(browser, live_server):
     """
     contexts, guards, policies = [], [], []
 
-    def open_page(width=1280, height=900):
+    def open_page(width=1280, height=900, **options):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, base_url=live_server.url
+            viewport={"width": width, "height": height}, base_url=live_server.url, **options
         )
         # Generous waits: the live server shares two cores with the test workers, and a
         # page that never comes still fails, only later.

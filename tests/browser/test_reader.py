@@ -2,9 +2,11 @@
 
 import feedparser
 import pytest
+from playwright.sync_api import expect
 
-from stories.models import Story
+from stories.models import Section, Story
 from tests.helpers.browser import MAIN_STORY, focused_name, tab_to
+from tests.helpers.factories import make_public_story
 
 pytestmark = pytest.mark.browser
 
@@ -69,3 +71,58 @@ def fits_the_screen(page):
     """Nothing makes the reader scroll sideways."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+
+
+def test_on_a_phone_the_search_behind_its_button_works_without_javascript(demo, new_page):
+    page = new_page(width=320, height=640, java_script_enabled=False)
+    page.goto(demo["story"])
+    header = page.get_by_role("banner")
+    field = header.get_by_role("searchbox", name="Search stories")
+    # A <details> disclosure: browsers announce its <summary> as a button, expanded or not.
+    opener = header.locator("summary", has_text="Search")
+    expect(field).to_be_hidden()
+    opener.focus()
+    page.keyboard.press("Enter")
+    expect(field).to_be_visible()
+    fits_the_screen(page)
+    page.keyboard.press("Tab")
+    expect(field).to_be_focused()
+    field.fill("Krause resignation")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=Krause+resignation")
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    assert page.locator(".search-result").count() > 0
+
+
+def test_on_a_wide_screen_the_search_is_open_without_a_button(demo, page):
+    page.goto(demo["story"])
+    header = page.get_by_role("banner")
+    expect(header.get_by_role("searchbox", name="Search stories")).to_be_visible()
+    expect(header.locator("summary", has_text="Search")).to_be_hidden()
+
+
+def test_a_printed_story_is_the_story_black_on_white_with_its_outside_links(demo, new_page):
+    story = make_public_story(
+        section=Section.objects.get(slug="government"),
+        headline="What the agreement says",
+        body='<p>Read <a href="https://www.irs.gov/newsroom">the statement</a> or '
+        '<a href="/corrections/">our corrections</a>.</p>',
+    )
+    page = new_page(color_scheme="dark")
+    page.emulate_media(media="print")
+    page.goto(story.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    for clutter in ("search", "navigation", "contentinfo"):
+        for landmark in page.get_by_role(clutter).all():
+            expect(landmark).to_be_hidden()
+    colours = page.evaluate(
+        """[getComputedStyle(document.querySelector("h1")).color,
+            getComputedStyle(document.querySelector(".story-body p")).color,
+            getComputedStyle(document.documentElement).backgroundColor]"""
+    )
+    assert colours == ["rgb(0, 0, 0)", "rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+    after = "link => getComputedStyle(link, '::after').content"
+    assert page.get_by_role("link", name="the statement").evaluate(after) == (
+        '" (https://www.irs.gov/newsroom)"'
+    )
+    assert page.get_by_role("link", name="our corrections").evaluate(after) == "none"
