@@ -77,24 +77,58 @@ def test_every_control_of_the_search_page_shows_a_focus_ring(demo, page, mode):
     assert {"id_since", "id_until", "id_section", "search"} <= seen
 
 
-# The focused element's outline and its contrast with the page's background.
-FOCUS_RING = """() => {
-  const element = document.activeElement, style = getComputedStyle(element);
-  const rgb = color => color.match(/[\\d.]+/g).slice(0, 3).map(Number);
+# The contrast of two CSS colours, by WCAG's formula.
+CONTRAST = """(one, other) => {
   const luminance = color => {
-    const [r, g, b] = rgb(color).map(c => c / 255)
+    const [r, g, b] = color.match(/[\\d.]+/g).slice(0, 3).map(c => Number(c) / 255)
       .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
-  const ring = luminance(style.outlineColor);
-  const paper = luminance(getComputedStyle(document.documentElement).backgroundColor);
-  return {
+  const [a, b] = [luminance(one), luminance(other)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+# The focused element's outline and its contrast with the page's background.
+FOCUS_RING = f"""() => {{
+  const element = document.activeElement, style = getComputedStyle(element);
+  const paper = getComputedStyle(document.documentElement).backgroundColor;
+  return {{
     name: element.id || element.textContent.trim().toLowerCase(),
     inMain: document.querySelector("main").contains(element),
     width: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
-    contrast: (Math.max(ring, paper) + 0.05) / (Math.min(ring, paper) + 0.05),
-  };
-}"""
+    contrast: ({CONTRAST})(style.outlineColor, paper),
+  }};
+}}"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_controls_stand_out_from_the_page_by_three_to_one(demo, page, mode):
+    """Fields, buttons, the search button, topic and archive links: their edge (a background
+    of their own, else their border) against the page, in both modes (WCAG 1.4.11)."""
+    page.emulate_media(color_scheme=mode)
+    page.set_viewport_size({"width": 320, "height": 900})
+    faint = []
+    for path in (demo["search results"], demo["story"], demo["month archive"]):
+        page.goto(path)
+        faint += page.evaluate(CONTROL_EDGES)
+    assert not faint, "\n".join(faint)
+
+
+CONTROL_EDGES = f"""() => {{
+  const paper = getComputedStyle(document.documentElement).backgroundColor;
+  const selector = "input, select, button, summary, .tags a, .periods a, .pagination a";
+  const faint = [];
+  const controls = [...document.querySelectorAll(selector)].filter(c => c.checkVisibility());
+  if (!controls.length) return [`${{location.pathname}}: no control found`];
+  for (const control of controls) {{
+    const style = getComputedStyle(control);
+    const own = style.backgroundColor !== "rgba(0, 0, 0, 0)" && style.backgroundColor !== paper;
+    const edge = own ? style.backgroundColor : style.borderTopColor;
+    const contrast = ({CONTRAST})(edge, paper);
+    if (contrast < 3) faint.push(`${{location.pathname}} ${{control.outerHTML.slice(0, 60)}}: ${{contrast.toFixed(2)}}`);
+  }}
+  return faint;
+}}"""
 
 
 def admin_pages():

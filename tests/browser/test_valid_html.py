@@ -1,9 +1,11 @@
-"""Every public page type is valid HTML by the W3C Nu checker: no errors at all."""
+"""Every public page type is valid HTML by the W3C Nu checker, and the reader stylesheet valid
+CSS: no errors at all."""
 
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 
 from fronts.models import Front
@@ -25,6 +27,14 @@ def test_every_public_page_type_has_no_nu_checker_error(demo, live_server, vnu):
     assert any("“p” end tag" in error for error in errors.pop("known-invalid canary"))
     report = [f"{name}:\n    " + "\n    ".join(found) for name, found in errors.items() if found]
     assert not report, "\n".join(["Nu HTML checker errors:", *report])
+
+
+def test_the_reader_stylesheet_has_no_nu_checker_error(live_server, vnu):
+    status, css = fetch(live_server.url + static("css/site.css"))
+    assert status == 200
+    errors = vnu.errors({"canary": "a { colr: red }", "site.css": css}, kind="css")
+    assert errors.pop("canary"), "the checker reported nothing on a known-invalid stylesheet"
+    assert not errors["site.css"], "\n".join(["Nu CSS checker errors:", *errors["site.css"]])
 
 
 def fetch(url):

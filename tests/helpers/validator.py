@@ -11,14 +11,17 @@ class Validator:
     def __init__(self, java, jar):
         self.command = [java, "-jar", str(jar), "--errors-only", "--format", "json"]
 
-    def errors(self, documents: dict[str, str]) -> dict[str, list[str]]:
-        """Map each document's name to its errors, as readable one-line messages."""
-        names = {f"{number}.html": name for number, name in enumerate(documents)}
+    def errors(self, documents: dict[str, str], kind="html") -> dict[str, list[str]]:
+        """Map each document's name to its errors, as readable one-line messages.
+
+        ``kind="css"`` checks stylesheets instead of HTML documents.
+        """
+        names = {f"{number}.{kind}": name for number, name in enumerate(documents)}
         with tempfile.TemporaryDirectory() as folder:
             for file_name, name in names.items():
                 (Path(folder) / file_name).write_text(documents[name], encoding="utf-8")
             done = subprocess.run(
-                [*self.command, *names],
+                [*self.command, *(["--css"] if kind == "css" else []), *names],
                 cwd=folder,
                 capture_output=True,
                 text=True,
