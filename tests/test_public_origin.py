@@ -65,7 +65,7 @@ class PublicOriginTests(TestCase):
         assert data["url"] == f"{ORIGIN}{self.story.get_absolute_url()}"
         assert data["publisher"]["logo"]["url"].startswith(f"{ORIGIN}/static/img/logo")
         person = json.loads(LD_SCRIPT.search(self.get(self.person.get_absolute_url()).text)[1])
-        assert person["image"].startswith(f"{ORIGIN}/media/images/")
+        assert person["image"].startswith(f"{ORIGIN}/media/renditions/")
 
     def test_feeds_use_the_public_origin(self):
         section_feed = reverse("stories:section-rss", kwargs={"slug": self.story.section.slug})

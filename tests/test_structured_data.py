@@ -1,22 +1,61 @@
+import html
 import json
 import re
 
+from django.contrib.staticfiles import finders
 from django.test import TestCase
+from PIL import Image as PillowImage
 
-from stories.models import Byline, Correction, Person, Story
+from stories.models import Byline, Correction, Image, Person, Story
 from stories.structured_data import json_ld
 from tests.helpers.demo import load_demo
-from tests.helpers.factories import add_byline, make_person, make_public_story
+from tests.helpers.factories import (
+    add_byline,
+    make_person,
+    make_public_story,
+    make_section,
+)
+from tests.helpers.pictures import picture_bytes
 from tests.helpers.reader_data import make_image
 
 LD_SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 OFFSET_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+META = re.compile(r'<meta (?:property|name)="([^"]+)" content="([^"]*)">')
+MEDIA = "http://testserver/media/"
 
 
-def structured_data(response):
-    blocks = LD_SCRIPT.findall(response.text)
+def ld_blocks(response):
+    return [json.loads(block) for block in LD_SCRIPT.findall(response.text)]
+
+
+def structured_data(response, schema_type=None):
+    """The page's one JSON-LD object, or its one object of ``schema_type``."""
+    blocks = ld_blocks(response)
+    if schema_type:
+        blocks = [block for block in blocks if block["@type"] == schema_type]
     assert len(blocks) == 1
-    return json.loads(blocks[0])
+    return blocks[0]
+
+
+def meta(response):
+    """The page's <meta> properties and names: each with the list of its values."""
+    found = {}
+    for name, content in META.findall(response.text):
+        found.setdefault(name, []).append(html.unescape(content))
+    return found
+
+
+def stored_size(url):
+    """The width and height of the media file at ``url``, read from the file itself."""
+    name = url.removeprefix(MEDIA)
+    storage = Image._meta.get_field("file").storage
+    with storage.open(name) as file, PillowImage.open(file) as picture:
+        return picture.size
+
+
+def large_image():
+    """A picture large enough for a 1200-pixel rendition in every shape."""
+    return make_image(data=picture_bytes(size=(2400, 1600)))
 
 
 class StoryJsonLdTests(TestCase):
@@ -89,15 +128,16 @@ class StoryJsonLdTests(TestCase):
             Correction.objects.create(story=story, text=text)
         data = structured_data(self.client.get(story.get_absolute_url()))
         assert [a["name"] for a in data["author"]] == ["A", "B", "C"]
-        assert data["author"][0]["image"] == f"http://testserver{photos['A'].file.url}"
+        # A portrait is its square rendition, never the uploaded original.
+        portrait = data["author"][0]["image"]
+        assert portrait.startswith(f"{MEDIA}renditions/{photos['A'].pk}/")
+        assert stored_size(portrait) == (800, 800)
         assert [c["name"] for c in data["contributor"]] == ["Snapper"]
-        # The hero in each shape search engines ask for, at its largest size.
-        shapes = {(image["width"], image["height"]) for image in data["image"]}
-        assert shapes == {(1200, 675), (800, 600), (800, 800)}
-        for image in data["image"]:
-            name = image["url"].removeprefix("http://testserver/media/")
-            assert name.startswith(f"renditions/{hero.pk}/") and name.endswith(".jpeg")
-            assert hero.file.storage.exists(name)
+        # A 1200 x 800 hero: only its 16:9 crop reaches the 1200 pixels search engines ask for.
+        [image] = data["image"]
+        assert (image["width"], image["height"]) == stored_size(image["url"]) == (1200, 675)
+        assert image["url"].startswith(f"{MEDIA}renditions/{hero.pk}/")
+        assert image["url"].endswith(".jpeg")
         assert len(data["correction"]) == 2
 
     def test_content_cannot_break_out_of_the_script_element(self):
@@ -132,3 +172,100 @@ class PersonJsonLdTests(TestCase):
         assert data["worksFor"]["@type"] == "NewsMediaOrganization"
         krause = structured_data(self.client.get("/people/melanie-krause/"))
         assert krause["affiliation"]["name"] == "Internal Revenue Service"
+
+
+class ShareImageTests(TestCase):
+    """What a page is shared and indexed with: renditions of at least 1200 pixels, or the
+    site's default card; never the uploaded original."""
+
+    def test_story_json_ld_has_the_hero_in_every_shape_at_1200_pixels_or_more(self):
+        hero = large_image()
+        story = make_public_story(hero_image=hero)
+        data = structured_data(self.client.get(story.get_absolute_url()))
+        ratios = set()
+        for image in data["image"]:
+            width, height = stored_size(image["url"])
+            assert (image["width"], image["height"]) == (width, height)
+            assert width >= 1200
+            ratios.add(round(width / height, 2))
+            assert image["url"] != f"http://testserver{hero.file.url}"
+        assert ratios == {1.78, 1.33, 1.0}
+
+    def test_og_image_is_the_heros_1200_pixel_rendition(self):
+        hero = large_image()
+        story = make_public_story(hero_image=hero)
+        response = self.client.get(story.get_absolute_url())
+        tags = meta(response)
+        [url] = tags["og:image"]
+        assert url.startswith(f"{MEDIA}renditions/{hero.pk}/")
+        assert stored_size(url) == (1200, 675)
+        assert tags["og:image:width"] == ["1200"] and tags["og:image:height"] == ["675"]
+        assert tags["og:image:alt"] == [hero.alt_text]
+        assert tags["twitter:image"] == [url]
+        assert tags["twitter:card"] == ["summary_large_image"]
+        assert hero.file.url not in response.text.split("</head>")[0]
+
+    def test_story_without_a_hero_is_shared_and_indexed_with_the_default_card(self):
+        story = make_public_story()
+        response = self.client.get(story.get_absolute_url())
+        [image] = structured_data(response)["image"]
+        assert image["url"] == "http://testserver/static/img/share.png"
+        tags = meta(response)
+        assert tags["og:image"] == [image["url"]]
+        assert tags["og:image:width"] == ["1200"] and tags["og:image:height"] == ["630"]
+        assert tags["og:image:alt"] == ["The Ledger"]
+        with PillowImage.open(finders.find("img/share.png")) as card:
+            assert (card.format, card.size) == ("PNG", (1200, 630))
+            assert (image["width"], image["height"]) == card.size
+
+    def test_hero_whose_renditions_are_being_prepared_is_not_shared_as_the_original(self):
+        hero = large_image()
+        Image.objects.filter(pk=hero.pk).update(renditions_key="")
+        story = make_public_story(hero_image=hero)
+        response = self.client.get(story.get_absolute_url())
+        assert meta(response)["og:image"] == ["http://testserver/static/img/share.png"]
+        [image] = structured_data(response)["image"]
+        assert image["url"] == "http://testserver/static/img/share.png"
+
+    def test_small_hero_falls_back_to_the_default_card(self):
+        story = make_public_story(hero_image=make_image(data=picture_bytes(size=(900, 600))))
+        response = self.client.get(story.get_absolute_url())
+        assert meta(response)["og:image"] == ["http://testserver/static/img/share.png"]
+
+    def test_every_list_page_has_a_share_image_with_its_size_and_alt_text(self):
+        section = make_section()
+        story = make_public_story(section=section)
+        story.tags.add("Budget")
+        person = make_person(is_staff_member=True)
+        published = story.published_at
+        pages = [
+            "/",
+            section.get_absolute_url(),
+            "/tag/budget/",
+            person.get_absolute_url(),
+            "/search/?q=budget",
+            "/corrections/",
+            f"/{published.year}/",
+            "/about/",
+        ]
+        for page in pages:
+            with self.subTest(page=page):
+                response = self.client.get(page)
+                assert response.status_code == 200
+                tags = meta(response)
+                assert tags["og:image"] == ["http://testserver/static/img/share.png"]
+                assert tags["og:image:width"] == ["1200"]
+                assert tags["og:image:height"] == ["630"]
+                assert tags["og:image:alt"] == ["The Ledger"]
+
+    def test_person_page_is_shared_with_a_rendition_of_the_photo(self):
+        photo = large_image()
+        person = make_person(is_staff_member=True, photo=photo)
+        response = self.client.get(person.get_absolute_url())
+        [url] = meta(response)["og:image"]
+        assert url.startswith(f"{MEDIA}renditions/{photo.pk}/")
+        assert stored_size(url)[0] == 1200
+        portrait = structured_data(response)["image"]
+        assert portrait.startswith(f"{MEDIA}renditions/{photo.pk}/")
+        width, height = stored_size(portrait)
+        assert width == height
