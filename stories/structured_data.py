@@ -133,10 +133,12 @@ def publisher(request):
     def page_url(slug):
         return request.build_absolute_uri(address("stories:page", slug=slug))
 
+    home = request.build_absolute_uri(address("stories:home"))
     return {
         "@type": "NewsMediaOrganization",
+        "@id": f"{home}#organization",
         "name": settings.NEWSROOM_NAME,
-        "url": request.build_absolute_uri(address("stories:home")),
+        "url": home,
         "logo": {
             "@type": "ImageObject",
             "url": request.build_absolute_uri(static(LOGO["path"])),
@@ -178,6 +180,8 @@ def news_article(request, story):
     data["image"] = article_images(request, story.hero_image)
     if story.people_list:
         data["mentions"] = [person_reference(request, p) for p in story.people_list]
+    if citations := cited_works(request, story):
+        data["citation"] = citations
     if story.correction_list:
         data["correction"] = [
             {
@@ -191,11 +195,70 @@ def news_article(request, story):
     return data
 
 
+def cited_works(request, story):
+    """The sources a story cites by name with a public address. An anonymous citation is left
+    out whole: even its description, linked to the story, says more than the page does."""
+    return [
+        {
+            "@type": "CreativeWork",
+            "name": citation.public_name,
+            "url": request.build_absolute_uri(citation.public_url),
+        }
+        for citation in story.citation_list
+        if not citation.is_anonymous and citation.public_url
+    ]
+
+
+def breadcrumbs(request, story):
+    """Home, section, story: as search results show the story's place on the site."""
+    trail = [
+        (settings.NEWSROOM_NAME, address("stories:home")),
+        (story.section.name, story.section.get_absolute_url()),
+        (story.seo_headline or story.headline, story.get_absolute_url()),
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def home(request):
+    """The newsroom and its website, with the search readers can start from a search engine."""
+    organization = {"@context": "https://schema.org", **publisher(request)}
+    search = request.build_absolute_uri(address("stories:search"))
+    website = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "@id": f"{organization['url']}#website",
+        "name": settings.NEWSROOM_NAME,
+        "url": organization["url"],
+        "inLanguage": settings.LANGUAGE_CODE,
+        "publisher": {"@id": organization["@id"]},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        },
+    }
+    return [organization, website]
+
+
 def person(request, person):
     data = {"@context": "https://schema.org", **person_reference(request, person)}
     data["@id"] = data["url"]
     if person.bio:
         data["description"] = person.bio
+    if person.profiles:
+        data["sameAs"] = person.profiles
     if person.is_staff_member:
         data["worksFor"] = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME}
     elif person.organization:

@@ -73,6 +73,7 @@ def home(request):
     now = timezone.now()
     front = reading.front(HOME, now, partial(paginate, request))
     context = {"front": front, "page": front.page, "sections": []}
+    context["site_data"] = structured_data.home(request)
     if front.page.number == 1:
         context["sections"] = stories_by_section(now)
     return render(request, "stories/home.html", context)
@@ -92,6 +93,7 @@ def story_detail(request, year, month, day, slug):
     # Before the JSON-LD: a live story's "last updated" follows its latest update.
     context |= live_reader.coverage_context(request, story)
     context["article_data"] = structured_data.news_article(request, story)
+    context["breadcrumb_data"] = structured_data.breadcrumbs(request, story)
     if "live" in context:
         context["article_data"] = live_reader.live_blog_posting(
             request, story, context["article_data"], context

@@ -60,6 +60,9 @@ class PublicOriginTests(TestCase):
 
     def test_structured_data_uses_the_public_origin(self):
         data = json.loads(LD_SCRIPT.search(self.get(self.story.get_absolute_url()).text)[1])
+        # The sources a story cites are at their own addresses.
+        cited = {work["url"] for work in data.pop("citation", [])}
+        assert cited and all(not url.startswith(ORIGIN) for url in cited)
         urls = [u for u in urls_in(data) if not u.startswith("https://schema.org")]
         self.assert_ours(urls)
         assert data["url"] == f"{ORIGIN}{self.story.get_absolute_url()}"

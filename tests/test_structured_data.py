@@ -3,17 +3,20 @@ import json
 import re
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.test import TestCase
 from PIL import Image as PillowImage
 
-from stories.models import Byline, Correction, Image, Person, Story
+from stories.models import Byline, Correction, Image, Person, Source, Story
 from stories.structured_data import json_ld
 from tests.helpers.demo import load_demo
 from tests.helpers.factories import (
     add_byline,
+    cite,
     make_person,
     make_public_story,
     make_section,
+    make_source,
 )
 from tests.helpers.pictures import picture_bytes
 from tests.helpers.reader_data import make_image
@@ -29,10 +32,13 @@ def ld_blocks(response):
 
 
 def structured_data(response, schema_type=None):
-    """The page's one JSON-LD object, or its one object of ``schema_type``."""
+    """The page's one JSON-LD object of ``schema_type``, or its one object besides its
+    breadcrumb trail."""
     blocks = ld_blocks(response)
     if schema_type:
         blocks = [block for block in blocks if block["@type"] == schema_type]
+    else:
+        blocks = [block for block in blocks if block["@type"] != "BreadcrumbList"]
     assert len(blocks) == 1
     return blocks[0]
 
@@ -269,3 +275,109 @@ class ShareImageTests(TestCase):
         assert portrait.startswith(f"{MEDIA}renditions/{photo.pk}/")
         width, height = stored_size(portrait)
         assert width == height
+
+
+class SiteAndBreadcrumbTests(TestCase):
+    def test_home_page_describes_the_newsroom_and_its_site_search(self):
+        response = self.client.get("/")
+        organization = structured_data(response, "NewsMediaOrganization")
+        assert organization["@context"] == "https://schema.org"
+        assert organization["name"] == "The Ledger"
+        assert organization["url"] == "http://testserver/"
+        website = structured_data(response, "WebSite")
+        assert website["url"] == "http://testserver/"
+        assert website["publisher"] == {"@id": organization["@id"]}
+        action = website["potentialAction"]
+        assert action["@type"] == "SearchAction"
+        template = action["target"]["urlTemplate"]
+        assert template == "http://testserver/search/?q={search_term_string}"
+        # The placeholder the template names is the one query-input declares.
+        assert action["query-input"] == "required name=search_term_string"
+        search = self.client.get(template.replace("{search_term_string}", "budget"))
+        assert search.status_code == 200
+
+    def test_story_has_a_breadcrumb_trail_home_section_story(self):
+        story = make_public_story(headline="Budget passes")
+        response = self.client.get(story.get_absolute_url())
+        trail = structured_data(response, "BreadcrumbList")["itemListElement"]
+        assert [item["position"] for item in trail] == [1, 2, 3]
+        assert [item["name"] for item in trail] == [
+            "The Ledger",
+            story.section.name,
+            "Budget passes",
+        ]
+        assert [item["item"] for item in trail] == [
+            "http://testserver/",
+            f"http://testserver{story.section.get_absolute_url()}",
+            f"http://testserver{story.get_absolute_url()}",
+        ]
+        for item in trail:
+            assert item["@type"] == "ListItem"
+            assert self.client.get(item["item"]).status_code == 200
+
+
+class CitationTests(TestCase):
+    def test_named_sources_with_a_public_address_are_cited_and_anonymous_ones_never(self):
+        story = make_public_story()
+        cite(story, make_source(name="Treasury report", url="https://example.gov/report"))
+        cite(story, make_source(name="Unlinked official"))
+        secret = make_source(
+            name="CANARY-WHISTLEBLOWER",
+            url="https://example.org/CANARY-URL",
+            contact_details="CANARY-PHONE",
+        )
+        cite(story, secret, is_anonymous=True, public_description="a senior official")
+        response = self.client.get(story.get_absolute_url())
+        data = structured_data(response, "ReportageNewsArticle")
+        assert data["citation"] == [
+            {
+                "@type": "CreativeWork",
+                "name": "Treasury report",
+                "url": "https://example.gov/report",
+            }
+        ]
+        head = response.text.split("</head>")[0]
+        assert "CANARY" not in head
+        assert "a senior official" not in head
+        assert "CANARY" not in response.text
+
+    def test_a_public_document_is_cited_at_its_absolute_address(self):
+        story = make_public_story()
+        source = make_source(name="The agreement", kind=Source.Kind.DOCUMENT)
+        Source.objects.filter(pk=source.pk).update(
+            document_is_public=True, document="documents/a.pdf"
+        )
+        source.refresh_from_db()
+        cite(story, source)
+        data = structured_data(self.client.get(story.get_absolute_url()), "ReportageNewsArticle")
+        [work] = data["citation"]
+        assert work["url"] == f"http://testserver{source.document_url}"
+
+    def test_story_citing_no_public_source_has_no_citation(self):
+        story = make_public_story()
+        cite(story, make_source(), is_anonymous=True, public_description="a person familiar")
+        data = structured_data(self.client.get(story.get_absolute_url()), "ReportageNewsArticle")
+        assert "citation" not in data
+
+
+class PersonProfileTests(TestCase):
+    def test_person_page_links_public_profiles_as_same_as(self):
+        person = make_person(
+            is_staff_member=True,
+            profile_urls="https://mastodon.social/@ledger\n\n https://example.com/me \n",
+        )
+        data = structured_data(self.client.get(person.get_absolute_url()))
+        assert data["sameAs"] == ["https://mastodon.social/@ledger", "https://example.com/me"]
+
+    def test_profiles_must_be_https_addresses(self):
+        for bad in ["http://example.com/me", "javascript:alert(1)", "example.com", "ftp://x.org"]:
+            with self.subTest(bad=bad):
+                person = Person(name="X", slug="x", profile_urls=f"https://ok.example\n{bad}")
+                with self.assertRaises(ValidationError) as raised:
+                    person.full_clean()
+                assert "profile_urls" in raised.exception.message_dict
+                assert "https://" in raised.exception.message_dict["profile_urls"][0]
+
+    def test_person_without_profiles_has_no_same_as(self):
+        person = make_person(is_staff_member=True)
+        assert "sameAs" not in structured_data(self.client.get(person.get_absolute_url()))
