@@ -130,8 +130,8 @@ def _portrait(image):
 
 
 def publisher(request):
-    def page_url(slug):
-        return request.build_absolute_uri(address("stories:page", slug=slug))
+    def page_url(slug, section=""):
+        return request.build_absolute_uri(address("stories:page", slug=slug)) + section
 
     home = request.build_absolute_uri(address("stories:home"))
     return {
@@ -148,6 +148,23 @@ def publisher(request):
         "publishingPrinciples": page_url(Page.ETHICS),
         "ethicsPolicy": page_url(Page.ETHICS),
         "correctionsPolicy": page_url(Page.CORRECTIONS_POLICY),
+        "masthead": page_url(Page.ABOUT, "#masthead"),
+        "ownershipFundingInfo": page_url(Page.ABOUT, "#ownership"),
+        "actionableFeedbackPolicy": request.build_absolute_uri(address("stories:contact")),
+    }
+
+
+def about_page(request, page):
+    """The About page, about the newsroom."""
+    url = request.build_absolute_uri(page.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@type": "AboutPage",
+        "@id": url,
+        "url": url,
+        "name": page.title,
+        "dateModified": iso(page.updated_at),
+        "about": publisher(request),
     }
 
 

@@ -24,6 +24,7 @@ from live import reader as live_reader
 from live import search as live_search
 
 from . import listing, story_page, structured_data
+from .addresses import address
 from .models import Page, Person, Section, Story, Tag
 from .pagination import PAGE_SIZE, paginate
 from .purging import ALL_STORIES, CORRECTIONS, archive_key, list_key
@@ -195,7 +196,20 @@ def corrections(request):
 @require_safe
 def page_detail(request, slug):
     page = get_object_or_404(Page, slug=slug)
-    return render(request, "stories/page_detail.html", {"standing_page": page})
+    context = {"standing_page": page}
+    if page.is_about:
+        # The masthead: every member of staff, whoever is added or leaves.
+        caching.label(request, "list-persons")
+        staff = Person.objects.public().filter(is_staff_member=True)
+        context["staff"] = staff.only("name", "slug", "title")
+        context["about_data"] = structured_data.about_page(request, page)
+    return render(request, "stories/page_detail.html", context)
+
+
+@require_safe
+def contact(request):
+    """How to reach the newsroom: the About page's contact section, for now."""
+    return redirect(address("stories:page", slug=Page.ABOUT) + "#contact")
 
 
 @require_safe

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from PIL import Image as PillowImage
 
-from stories.models import Byline, Correction, Image, Person, Source, Story
+from stories.models import Byline, Correction, Image, Page, Person, Source, Story
 from stories.structured_data import json_ld
 from tests.helpers.demo import load_demo
 from tests.helpers.factories import (
@@ -381,3 +381,98 @@ class PersonProfileTests(TestCase):
     def test_person_without_profiles_has_no_same_as(self):
         person = make_person(is_staff_member=True)
         assert "sameAs" not in structured_data(self.client.get(person.get_absolute_url()))
+
+
+class AboutPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.about = Page.objects.get(slug=Page.ABOUT)
+        cls.about.ownership_and_funding = "<p>Owned by the OWNERSHIP-TEXT foundation.</p>"
+        cls.about.how_to_contact = "<p>Write to CONTACT-TEXT.</p>"
+        cls.about.save()
+        cls.editor = make_person(name="Ada Editor", title="Editor in chief", is_staff_member=True)
+        cls.reporter = make_person(name="Ben Reporter", title="Reporter", is_staff_member=True)
+        cls.official = make_person(name="Outside Official", title="Treasury Secretary")
+
+    def test_about_page_lists_the_staff_with_their_roles_and_pages(self):
+        text = self.client.get("/about/").text
+        masthead = text[text.index('id="masthead"') : text.index('id="ownership"')]
+        assert f'<a href="{self.editor.get_absolute_url()}">Ada Editor</a>, Editor in chief' in (
+            masthead
+        )
+        assert f'<a href="{self.reporter.get_absolute_url()}">Ben Reporter</a>, Reporter' in (
+            masthead
+        )
+        assert "Outside Official" not in text
+
+    def test_about_page_shows_ownership_policies_and_how_to_contact_us(self):
+        response = self.client.get("/about/")
+        text = response.text
+        ownership = text[text.index('id="ownership"') : text.index('id="standards"')]
+        assert "OWNERSHIP-TEXT" in ownership
+        contact = text[text.index('id="contact"') :]
+        assert "CONTACT-TEXT" in contact
+        for href in ['href="/ethics/"', 'href="/corrections-policy/"', 'href="/corrections/"']:
+            assert href in text
+        data = structured_data(response, "AboutPage")
+        assert data["about"]["@type"] == "NewsMediaOrganization"
+
+    def test_publisher_points_at_each_section_of_the_about_page(self):
+        story = make_public_story()
+        publisher = structured_data(self.client.get(story.get_absolute_url()))["publisher"]
+        assert publisher["masthead"] == "http://testserver/about/#masthead"
+        assert publisher["ownershipFundingInfo"] == "http://testserver/about/#ownership"
+        assert publisher["ethicsPolicy"] == "http://testserver/ethics/"
+        assert publisher["correctionsPolicy"] == "http://testserver/corrections-policy/"
+        feedback = self.client.get(publisher["actionableFeedbackPolicy"])
+        assert feedback.status_code == 302
+        assert feedback["Location"] == "/about/#contact"
+        about = self.client.get("/about/").text
+        for url in [
+            publisher["masthead"],
+            publisher["ownershipFundingInfo"],
+            feedback["Location"],
+        ]:
+            assert f'id="{url.split("#")[1]}"' in about
+        # The home page describes the same publisher.
+        assert structured_data(self.client.get("/"), "NewsMediaOrganization") == {
+            "@context": "https://schema.org",
+            **publisher,
+        }
+
+    def test_a_new_member_of_staff_joins_the_masthead_at_once(self):
+        with self.settings(PAGE_CACHE_ENABLED=True):
+            assert "Cleo New" not in self.client.get("/about/").text
+            make_person(name="Cleo New", title="Data editor", is_staff_member=True)
+            assert "Cleo New" in self.client.get("/about/").text
+
+    def test_only_the_about_page_has_ownership_and_contact_sections(self):
+        ethics = Page.objects.get(slug=Page.ETHICS)
+        ethics.how_to_contact = "<p>Call us.</p>"
+        with self.assertRaises(ValidationError) as raised:
+            ethics.full_clean()
+        assert list(raised.exception.message_dict) == ["how_to_contact"]
+        self.about.full_clean()
+
+    def test_other_standing_pages_have_no_about_sections(self):
+        text = self.client.get("/ethics/").text
+        assert 'id="masthead"' not in text and 'id="contact"' not in text
+
+    def test_sections_are_cleaned_like_the_body(self):
+        self.about.how_to_contact = '<p onclick="x()">Hi<script>alert(1)</script></p>'
+        self.about.save()
+        self.about.refresh_from_db()
+        assert "script" not in self.about.how_to_contact
+        assert "onclick" not in self.about.how_to_contact
+
+
+class DemoAboutPageTests(TestCase):
+    def test_the_demo_about_page_names_the_staff_owner_funding_and_contacts(self):
+        load_demo()
+        text = self.client.get("/about/").text
+        assert "The Ledger Foundation" in text
+        assert "donations" in text
+        assert "corrections@ledger.example" in text
+        assert "Editors keep this section" not in text
+        for slug in ["elena-marsh", "jonah-pike", "priya-raman"]:
+            assert f'href="/people/{slug}/"' in text
