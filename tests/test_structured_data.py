@@ -476,3 +476,41 @@ class DemoAboutPageTests(TestCase):
         assert "Editors keep this section" not in text
         for slug in ["elena-marsh", "jonah-pike", "priya-raman"]:
             assert f'href="/people/{slug}/"' in text
+
+
+def assert_google_article(data):
+    """The shape Google's article rich results ask for."""
+    assert data["@type"].endswith("NewsArticle") or data["@type"] == "LiveBlogPosting"
+    assert 0 < len(data["headline"]) <= 110
+    assert isinstance(data["image"], list) and data["image"]
+    for image in data["image"]:
+        assert image["url"].startswith("http") and image["width"] >= 1200
+    assert data["author"], "an article names its authors"
+    for author in data["author"]:
+        assert author["@type"] == "Person" and author["name"]
+        assert author["url"].startswith("http://testserver/people/")
+    assert OFFSET_TIME.match(data["datePublished"])
+    assert OFFSET_TIME.match(data["dateModified"])
+    assert data["publisher"]["logo"]["url"].startswith("http")
+
+
+class GoogleArticleShapeTests(TestCase):
+    def test_demo_story_has_the_shape_of_a_google_article(self):
+        load_demo()
+        story = Story.objects.get(slug="irs-commissioner-melanie-krause-resigns")
+        data = structured_data(self.client.get(story.get_absolute_url()))
+        assert_google_article(data)
+        # The demo's drawn hero is large enough for every shape.
+        assert len(data["image"]) == 3
+
+    def test_long_headline_is_cut_to_110_characters(self):
+        story = make_public_story(headline="Budget " * 40)
+        add_byline(story, make_person(is_staff_member=True))
+        data = structured_data(self.client.get(story.get_absolute_url()))
+        assert_google_article(data)
+        assert data["headline"] == ("Budget " * 40)[:110]
+
+    def test_story_without_a_hero_still_has_the_shape_of_a_google_article(self):
+        story = make_public_story()
+        add_byline(story, make_person(is_staff_member=True))
+        assert_google_article(structured_data(self.client.get(story.get_absolute_url())))
