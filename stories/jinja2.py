@@ -33,6 +33,7 @@ def environment(**options):
         picture_sources=pictures.sources,
         querystring=querystring,
         section_links=reader.section_links,
+        share_image=structured_data.share_image,
         static=static,
         story_cards=reader.story_cards,
         story_list_items=reader.story_list_items,

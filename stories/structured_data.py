@@ -23,6 +23,10 @@ ARTICLE_TYPES = {
     Story.Kind.REVIEW: "ReviewNewsArticle",
 }
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}
+#: What pages without a picture of their own are shared with: the logo on a 1200 x 630 card.
+DEFAULT_SHARE_IMAGE = {"path": "img/share.png", "width": 1200, "height": 630}
+#: The narrowest picture search engines and social cards take at its best.
+SHARE_WIDTH = 1200
 
 # Characters that could end a <script> element or start an HTML entity inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -48,25 +52,63 @@ def authors(story):
     return [b.person for b in story.byline_list if b.role == Byline.Role.BY]
 
 
-def image_object(request, image, rendition=None):
+def large_renditions(image):
+    """The largest JPEG rendition of ``image`` in each shape (16:9, 4:3, 1:1) that is at least
+    ``SHARE_WIDTH`` wide; none while the renditions are being prepared (``renditions_ready``)."""
+    largest = [[r for r in image.renditions(ratio) if r.format == "jpeg"][-1:] for ratio in RATIOS]
+    return [r for [r] in filter(None, largest) if r.width >= SHARE_WIDTH]
+
+
+def share_image(request, image=None):
+    """What a page is shared with (``og:image``): the picture's 1200-pixel rendition in the
+    widest shape it has, or the site's default card; never the uploaded original."""
+    for ratio in RATIOS if image else ():
+        for rendition in image.renditions(ratio):
+            if rendition.format == "jpeg" and rendition.width == SHARE_WIDTH:
+                return {
+                    "url": _absolute(request, image.file.storage.url(rendition.name)),
+                    "width": rendition.width,
+                    "height": rendition.height,
+                    "alt": image.alt_text,
+                }
+    return {
+        "url": _absolute(request, static(DEFAULT_SHARE_IMAGE["path"])),
+        "width": DEFAULT_SHARE_IMAGE["width"],
+        "height": DEFAULT_SHARE_IMAGE["height"],
+        "alt": settings.NEWSROOM_NAME,
+    }
+
+
+def _absolute(request, path):
+    return request.build_absolute_uri(path) if request else path
+
+
+def image_object(request, image, rendition):
     return {
         "@type": "ImageObject",
-        "url": request.build_absolute_uri(
-            image.file.storage.url(rendition.name) if rendition else image.file.url
-        ),
-        "width": rendition.width if rendition else image.width,
-        "height": rendition.height if rendition else image.height,
+        "url": request.build_absolute_uri(image.file.storage.url(rendition.name)),
+        "width": rendition.width,
+        "height": rendition.height,
         "caption": image.caption or image.alt_text,
         "creditText": image.credit,
     }
 
 
+def default_image_object(request):
+    default = share_image(request)
+    return {
+        "@type": "ImageObject",
+        "url": default["url"],
+        "width": default["width"],
+        "height": default["height"],
+    }
+
+
 def article_images(request, image):
-    """The hero in the 16:9, 4:3 and 1:1 shapes search engines ask of articles, largest JPEG each."""
-    largest = [[r for r in image.renditions(ratio) if r.format == "jpeg"][-1:] for ratio in RATIOS]
-    return [image_object(request, image, r) for [r] in filter(None, largest)] or [
-        image_object(request, image)
-    ]
+    """The hero in the 16:9, 4:3 and 1:1 shapes search engines ask of articles, at least 1200
+    pixels wide; the site's default card while there is none (search engines require one)."""
+    renditions = large_renditions(image) if image else []
+    return [image_object(request, image, r) for r in renditions] or [default_image_object(request)]
 
 
 def person_reference(request, person):
@@ -77,19 +119,26 @@ def person_reference(request, person):
     }
     if person.title:
         data["jobTitle"] = person.title
-    if person.photo:
-        data["image"] = request.build_absolute_uri(person.photo.file.url)
+    if person.photo and (portrait := _portrait(person.photo)):
+        data["image"] = request.build_absolute_uri(person.photo.file.storage.url(portrait.name))
     return data
 
 
-def publisher(request):
-    def page_url(slug):
-        return request.build_absolute_uri(address("stories:page", slug=slug))
+def _portrait(image):
+    # The largest square JPEG: a face is cropped square on every page that shows one.
+    return next((r for r in reversed(image.renditions("1x1")) if r.format == "jpeg"), None)
 
+
+def publisher(request):
+    def page_url(slug, section=""):
+        return request.build_absolute_uri(address("stories:page", slug=slug)) + section
+
+    home = request.build_absolute_uri(address("stories:home"))
     return {
         "@type": "NewsMediaOrganization",
+        "@id": f"{home}#organization",
         "name": settings.NEWSROOM_NAME,
-        "url": request.build_absolute_uri(address("stories:home")),
+        "url": home,
         "logo": {
             "@type": "ImageObject",
             "url": request.build_absolute_uri(static(LOGO["path"])),
@@ -99,6 +148,23 @@ def publisher(request):
         "publishingPrinciples": page_url(Page.ETHICS),
         "ethicsPolicy": page_url(Page.ETHICS),
         "correctionsPolicy": page_url(Page.CORRECTIONS_POLICY),
+        "masthead": page_url(Page.ABOUT, "#masthead"),
+        "ownershipFundingInfo": page_url(Page.ABOUT, "#ownership"),
+        "actionableFeedbackPolicy": request.build_absolute_uri(address("stories:contact")),
+    }
+
+
+def about_page(request, page):
+    """The About page, about the newsroom."""
+    url = request.build_absolute_uri(page.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@type": "AboutPage",
+        "@id": url,
+        "url": url,
+        "name": page.title,
+        "dateModified": iso(page.updated_at),
+        "about": publisher(request),
     }
 
 
@@ -128,10 +194,11 @@ def news_article(request, story):
         data["contributor"] = [person_reference(request, p) for p in contributors]
     if story.dateline:
         data["dateline"] = story.dateline
-    if story.hero_image:
-        data["image"] = article_images(request, story.hero_image)
+    data["image"] = article_images(request, story.hero_image)
     if story.people_list:
         data["mentions"] = [person_reference(request, p) for p in story.people_list]
+    if citations := cited_works(request, story):
+        data["citation"] = citations
     if story.correction_list:
         data["correction"] = [
             {
@@ -145,11 +212,70 @@ def news_article(request, story):
     return data
 
 
+def cited_works(request, story):
+    """The sources a story cites by name with a public address. An anonymous citation is left
+    out whole: even its description, linked to the story, says more than the page does."""
+    return [
+        {
+            "@type": "CreativeWork",
+            "name": citation.public_name,
+            "url": request.build_absolute_uri(citation.public_url),
+        }
+        for citation in story.citation_list
+        if not citation.is_anonymous and citation.public_url
+    ]
+
+
+def breadcrumbs(request, story):
+    """Home, section, story: as search results show the story's place on the site."""
+    trail = [
+        (settings.NEWSROOM_NAME, address("stories:home")),
+        (story.section.name, story.section.get_absolute_url()),
+        (story.seo_headline or story.headline, story.get_absolute_url()),
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def home(request):
+    """The newsroom and its website, with the search readers can start from a search engine."""
+    organization = {"@context": "https://schema.org", **publisher(request)}
+    search = request.build_absolute_uri(address("stories:search"))
+    website = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "@id": f"{organization['url']}#website",
+        "name": settings.NEWSROOM_NAME,
+        "url": organization["url"],
+        "inLanguage": settings.LANGUAGE_CODE,
+        "publisher": {"@id": organization["@id"]},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        },
+    }
+    return [organization, website]
+
+
 def person(request, person):
     data = {"@context": "https://schema.org", **person_reference(request, person)}
     data["@id"] = data["url"]
     if person.bio:
         data["description"] = person.bio
+    if person.profiles:
+        data["sameAs"] = person.profiles
     if person.is_staff_member:
         data["worksFor"] = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME}
     elif person.organization:

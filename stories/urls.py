@@ -33,6 +33,7 @@ urlpatterns = [
     path("corrections/atom/", feeds.CorrectionsAtomFeed(), name="corrections-atom"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("search/", views.search, name="search"),
+    path("contact/", views.contact, name="contact"),
     path("preview/<str:token>/", previews.shared_preview, name="shared_preview"),
     # Standing pages (About, Ethics, ...) answer at the top level, after everything else.
     path("<slug:slug>/", views.page_detail, name="page"),

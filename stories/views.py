@@ -24,6 +24,7 @@ from live import reader as live_reader
 from live import search as live_search
 
 from . import listing, story_page, structured_data
+from .addresses import address
 from .models import Page, Person, Section, Story, Tag
 from .pagination import PAGE_SIZE, paginate
 from .purging import ALL_STORIES, CORRECTIONS, archive_key, list_key
@@ -73,6 +74,7 @@ def home(request):
     now = timezone.now()
     front = reading.front(HOME, now, partial(paginate, request))
     context = {"front": front, "page": front.page, "sections": []}
+    context["site_data"] = structured_data.home(request)
     if front.page.number == 1:
         context["sections"] = stories_by_section(now)
     return render(request, "stories/home.html", context)
@@ -92,6 +94,7 @@ def story_detail(request, year, month, day, slug):
     # Before the JSON-LD: a live story's "last updated" follows its latest update.
     context |= live_reader.coverage_context(request, story)
     context["article_data"] = structured_data.news_article(request, story)
+    context["breadcrumb_data"] = structured_data.breadcrumbs(request, story)
     if "live" in context:
         context["article_data"] = live_reader.live_blog_posting(
             request, story, context["article_data"], context
@@ -193,7 +196,20 @@ def corrections(request):
 @require_safe
 def page_detail(request, slug):
     page = get_object_or_404(Page, slug=slug)
-    return render(request, "stories/page_detail.html", {"standing_page": page})
+    context = {"standing_page": page}
+    if page.is_about:
+        # The masthead: every member of staff, whoever is added or leaves.
+        caching.label(request, "list-persons")
+        staff = Person.objects.public().filter(is_staff_member=True)
+        context["staff"] = staff.only("name", "slug", "title")
+        context["about_data"] = structured_data.about_page(request, page)
+    return render(request, "stories/page_detail.html", context)
+
+
+@require_safe
+def contact(request):
+    """How to reach the newsroom: the About page's contact section, for now."""
+    return redirect(address("stories:page", slug=Page.ABOUT) + "#contact")
 
 
 @require_safe

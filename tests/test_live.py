@@ -30,8 +30,10 @@ Status = LiveUpdate.Status
 
 
 def json_ld(page):
-    [data] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    return json.loads(data)
+    """The page's JSON-LD, besides its breadcrumb trail."""
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    [data] = [d for d in map(json.loads, blocks) if d["@type"] != "BreadcrumbList"]
+    return data
 
 
 def channels(story):

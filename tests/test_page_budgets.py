@@ -59,7 +59,8 @@ LIST_PAGES = {
 }
 STORY_PAGE = 4  # the story with its related stories, tags and corrections; people, sources, menu
 OTHER_PAGES = {
-    "/about/": 2,  # the standing page, the menu
+    "/about/": 3,  # the standing page, the menu, the staff on its masthead
+    "/ethics/": 2,  # the standing page, the menu
     "/robots.txt": 0,
     "/.well-known/security.txt": 0,
     "/search/": 2,  # no search yet: the menu, the form's sections

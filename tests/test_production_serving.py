@@ -112,7 +112,6 @@ class PicturesInProductionTests(ProductionMode, TestCase):
         html = self.client.get(self.story.get_absolute_url()).text
         files = linked_files(html)
         assert {f for f in files if f.startswith("/media/renditions/")}, "no renditions linked"
-        assert {f for f in files if f.startswith("/media/images/")}, "og:image not linked"
         assert static("img/logo.png") in files  # the publisher's logo in the JSON-LD
         for path in files:
             with self.subTest(path=path):

@@ -60,12 +60,15 @@ class PublicOriginTests(TestCase):
 
     def test_structured_data_uses_the_public_origin(self):
         data = json.loads(LD_SCRIPT.search(self.get(self.story.get_absolute_url()).text)[1])
+        # The sources a story cites are at their own addresses.
+        cited = {work["url"] for work in data.pop("citation", [])}
+        assert cited and all(not url.startswith(ORIGIN) for url in cited)
         urls = [u for u in urls_in(data) if not u.startswith("https://schema.org")]
         self.assert_ours(urls)
         assert data["url"] == f"{ORIGIN}{self.story.get_absolute_url()}"
         assert data["publisher"]["logo"]["url"].startswith(f"{ORIGIN}/static/img/logo")
         person = json.loads(LD_SCRIPT.search(self.get(self.person.get_absolute_url()).text)[1])
-        assert person["image"].startswith(f"{ORIGIN}/media/images/")
+        assert person["image"].startswith(f"{ORIGIN}/media/renditions/")
 
     def test_feeds_use_the_public_origin(self):
         section_feed = reverse("stories:section-rss", kwargs={"slug": self.story.section.slug})

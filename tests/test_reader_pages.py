@@ -117,7 +117,8 @@ class DemoPagesTests(TestCase):
         assert 'width="800" height="450"' in text  # the 16:9 rendition, no layout shift
         assert "<figcaption>The Treasury Department in Washington." in text
         assert "Demo Photographer / The Ledger" in text
-        assert '<meta property="og:image" content="http://testserver/media/images/' in text
+        assert '<meta property="og:image" content="http://testserver/media/renditions/' in text
+        assert 'content="http://testserver/media/images/' not in text  # never the original
         assert '<meta name="twitter:card" content="summary_large_image">' in text
 
     def test_story_open_graph_article_tags(self):

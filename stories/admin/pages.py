@@ -11,4 +11,4 @@ class PageAdmin(VersionedAdminMixin, NewsroomAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "summary", "body"]
+    fields = ["title", "slug", "summary", "body", "ownership_and_funding", "how_to_contact"]

@@ -422,3 +422,33 @@ BANNER = {
     "starts_at": "2026-11-24T10:15:00",
     "expires_at": "2026-11-24T20:00:00",
 }
+
+# The About page's own sections, in the newsroom's words (The Ledger is fictional).
+ABOUT = {
+    "body": (
+        "<p>The Ledger is a nonprofit newsroom that follows public money and the people who "
+        "decide how it is raised and spent: taxes, budgets, regulators and the agencies that "
+        "hold records about all of us. We publish what we can show, say how we know it, and "
+        "correct ourselves in the open.</p>"
+    ),
+    "ownership_and_funding": (
+        "<p>The Ledger is owned by The Ledger Foundation, a nonprofit with no shareholders. "
+        "No one can buy a stake in it, and no owner takes a profit.</p>"
+        "<p>Our work is paid for by readers' memberships and donations, by grants from "
+        "charitable foundations, and by a small amount of sponsorship that is always labelled. "
+        "Each year we publish the name of every donor who gives more than $1,000. Donors and "
+        "sponsors have no say over what we cover or how; when a story concerns one of them, "
+        "it says so.</p>"
+    ),
+    "how_to_contact": (
+        "<p>To tell us about an error in a story, write to corrections@ledger.example, naming "
+        "the story and what is wrong: an editor reads every message and answers within two "
+        "working days.</p>"
+        "<p>For anything else, write to desk@ledger.example or call +1 202 555 0143 on working "
+        "days. The Ledger, 1100 Example Avenue NW, Washington, DC 20005.</p>"
+        "<p>E-mail is not private. If you have information that could put you at risk, say only "
+        "that you want to talk, and we will agree on a safer way.</p>"
+    ),
+}
+# What the About page's sections say until editors write them (migration 0015).
+ABOUT_PLACEHOLDER = "<p>Editors keep this section up to date"

@@ -11,7 +11,17 @@ from fronts import curating
 from fronts.models import Banner, Front
 from live.demo import load_live_coverage
 from stories import changes, workflow
-from stories.models import Byline, Citation, Image, Person, Section, Source, Story, Tag
+from stories.models import (
+    Byline,
+    Citation,
+    Image,
+    Page,
+    Person,
+    Section,
+    Source,
+    Story,
+    Tag,
+)
 
 from . import coverage, pictures
 
@@ -87,8 +97,19 @@ def load_demo_coverage() -> list[str]:
             )
             note(_add_story(story, data, people, sources))
 
-    created += _give_heroes(heroes) + _link_related() + _arrange_home_front()
+    created += _give_heroes(heroes) + _link_related() + _arrange_home_front() + _write_about()
     return created + load_live_coverage(people)
+
+
+def _write_about() -> list[str]:
+    """Write the About page in the newsroom's words, unless editors have written it."""
+    about = Page.objects.filter(slug=Page.ABOUT).first()
+    if about is None or not about.ownership_and_funding.startswith(coverage.ABOUT_PLACEHOLDER):
+        return []
+    for name, text in coverage.ABOUT.items():
+        setattr(about, name, text)
+    about.save()
+    return [f"page: {about}"]
 
 
 def _picture(data, note):

@@ -65,8 +65,7 @@ def draw_federal_building() -> ContentFile:
         draw.line([(x, ground), (x, 880)], fill=(30, 30, 30), width=10)
         draw.ellipse([x - 28, 846, x + 28, 902], fill=(255, 214, 130))
 
-    # Drawn large for smooth edges, stored at the widest rendition the site uses.
-    picture = picture.resize((1600, 900), Image.Resampling.LANCZOS)
+    # Stored large enough for a 1200-pixel rendition in every shape, the square one included.
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
     return ContentFile(buffer.getvalue(), name="federal-building.png")

@@ -25,6 +25,20 @@ class Page(Versioned):
     body = models.TextField(
         help_text="Paragraphs, headings, lists, links, quotes and emphasis. Anything else is removed."
     )
+    # The About page's own sections: search engines read each one's address as the newsroom's
+    # statement of ownership and funding, and of how to reach it.
+    ownership_and_funding = models.TextField(
+        "ownership and funding",
+        blank=True,
+        help_text="About page only: who owns the newsroom and who pays for its work (donors, "
+        "grants, advertising), shown under “Ownership and funding”.",
+    )
+    how_to_contact = models.TextField(
+        "how to contact the newsroom",
+        blank=True,
+        help_text="About page only: addresses, e-mail and telephone, and who answers, shown "
+        "under “Contact us”.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -38,6 +52,8 @@ class Page(Versioned):
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
+        self.ownership_and_funding = clean_html(self.ownership_and_funding)
+        self.how_to_contact = clean_html(self.how_to_contact)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -53,3 +69,15 @@ class Page(Versioned):
             raise ValidationError(
                 {"slug": "This address is already used by the site; choose another."}
             )
+        if self.slug != self.ABOUT:
+            shown_on_about_only = {
+                name: "Only the About page shows this; move it into the body or leave it empty."
+                for name in ("ownership_and_funding", "how_to_contact")
+                if getattr(self, name).strip()
+            }
+            if shown_on_about_only:
+                raise ValidationError(shown_on_about_only)
+
+    @property
+    def is_about(self) -> bool:
+        return self.slug == self.ABOUT

@@ -1,5 +1,7 @@
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 
 from stories.addresses import address
@@ -7,6 +9,23 @@ from stories.addresses import address
 from .redirects import KeepsOldSlugs
 from .stories import PUBLISH_PERMISSION
 from .versions import Versioned
+
+_https_url = URLValidator(schemes=["https"])
+
+
+def validate_profile_urls(text):
+    """One https address per line: anything else could send readers where no one checked."""
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                _https_url(line.strip())
+            except ValidationError:
+                raise ValidationError(
+                    "“%(line)s” is not an https:// address. Put one full address per line, "
+                    "e.g. https://mastodon.social/@name.",
+                    code="profile_url",
+                    params={"line": line.strip()[:100]},
+                ) from None
 
 
 class PersonQuerySet(models.QuerySet):
@@ -35,6 +54,14 @@ class Person(KeepsOldSlugs, Versioned):
     bio = models.TextField(blank=True)
     photo = models.ForeignKey(
         "stories.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    profile_urls = models.TextField(
+        "public profiles",
+        blank=True,
+        validators=[validate_profile_urls],
+        help_text="Their own website and public accounts (Mastodon, LinkedIn, Bluesky), one "
+        "https:// address per line. Search engines read them to tell this person from others "
+        "of the same name.",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -72,6 +99,11 @@ class Person(KeepsOldSlugs, Versioned):
     def address_of(slug):
         """The address of the person with ``slug``: for lists that read persons as rows."""
         return address("stories:person", slug=slug)
+
+    @property
+    def profiles(self) -> list[str]:
+        """The public profile addresses, one per line of ``profile_urls``."""
+        return [line.strip() for line in self.profile_urls.splitlines() if line.strip()]
 
     @property
     def has_public_page(self) -> bool:

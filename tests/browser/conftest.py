@@ -186,6 +186,7 @@ def demo(live_server):
         "day archive": reverse("stories:archive-day", kwargs=month | {"day": day.day}),
         "corrections": reverse("stories:corrections"),
         "standing page": Page.objects.get(slug="ethics").get_absolute_url(),
+        "about page": Page.objects.get(slug=Page.ABOUT).get_absolute_url(),
         "search results": reverse("stories:search") + "?q=Krause+resignation",
         "search with no results": reverse("stories:search") + "?q=zzxq",
         "shared preview": PreviewLink.objects.create(story=draft).get_absolute_url(),
