@@ -5,6 +5,7 @@ rows, hands each item to Django's feed generator once, and writes the feed out i
 piece.
 """
 
+import html
 import mimetypes
 from io import StringIO
 from operator import itemgetter
@@ -21,7 +22,6 @@ from django.utils.feedgenerator import (
     get_tag_uri,
     rfc3339_date,
 )
-from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -39,14 +39,29 @@ FEED_SIZE = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
 
+def html_of_text(text):
+    """``text`` as the HTML that shows it, for a feed's HTML fields (RSS ``description``,
+    Atom ``summary type="html"``).
+
+    The one rule of what feeds carry: every item is given as plain text, and the writer
+    (``stories.xmlwriter``) escapes it once as XML. A title is text in both formats (RSS
+    best practice; Atom ``type="text"``), so a headline reads exactly as written. A summary
+    is HTML, so its text is escaped once more, as HTML, so that markup-like text
+    (``Tom & Jerry <say>``) shows as text and never renders; quotes and apostrophes need no
+    escaping there and are left as they are, so readers that show the summary as text read
+    them too.
+    """
+    return html.escape(text, quote=False) if text else text
+
+
 class NewsRssFeed(Rss201rev2Feed):
     """RSS 2.0 with one ``dc:creator`` per author and the Atom ``updated`` time.
 
-    Titles and descriptions in RSS are HTML, so their text is escaped once more.
+    Titles are plain text; descriptions are HTML (``html_of_text``).
     """
 
     def add_item(self, title, link, description, authors=(), **kwargs):
-        super().add_item(escape(title), link, escape(description), authors=authors, **kwargs)
+        super().add_item(title, link, html_of_text(description), authors=authors, **kwargs)
 
     def write(self, outfile, encoding):
         # Rss201rev2Feed.write(), through XMLWriter.
@@ -91,7 +106,7 @@ class NewsAtomFeed(Atom1Feed):
         outfile.write(handler.getvalue())
 
     def add_item(self, title, link, description, authors=(), **kwargs):
-        super().add_item(title, link, escape(description), authors=authors, **kwargs)
+        super().add_item(title, link, html_of_text(description), authors=authors, **kwargs)
 
     def write_items(self, handler):
         handler.write("".join([self.entry(item, handler.quote) for item in self.items]))
@@ -99,7 +114,7 @@ class NewsAtomFeed(Atom1Feed):
     def entry(self, item, quote):
         parts = [
             "<entry>",
-            element("title", item["title"]),
+            element("title", item["title"], ' type="text"'),
             f'<link href={quote(item["link"])} rel="alternate"/>',
         ]
         if item["pubdate"] is not None:

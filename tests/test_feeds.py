@@ -15,6 +15,7 @@ from stories.models import Byline, Correction, Story
 from stories.xmlwriter import XMLWriter
 from tests.helpers.demo import load_demo
 from tests.helpers.factories import add_byline, make_person, make_public_story, make_section
+from tests.helpers.live import add_update, make_live_story
 from tests.helpers.reader_data import make_image, stories_in
 
 MEDIA_ROOT = tempfile.mkdtemp()
@@ -70,9 +71,10 @@ class FeedContentTests(TestCase):
             with self.subTest(kind=kind):
                 _, feed = self.parse(f"/{kind}/")
                 entry = feed.entries[0]
-                # Readers show titles and summaries as HTML: markup-like text must arrive as text.
-                assert html.unescape(entry.title) == "Tom & Jerry <say> goodbye"
-                assert html.unescape(entry.summary) == "The dek, with an & and a <tag>."
+                assert entry.title == "Tom & Jerry <say> goodbye"
+                assert entry.title_detail.type == "text/plain"
+                # The summary is HTML that shows the dek as written.
+                assert entry.summary == "The dek, with an &amp; and a &lt;tag&gt;."
                 assert [a.name for a in entry.authors] == ["Elena Marsh", "Jonah Pike"]
                 assert {t.term for t in entry.tags} == {"Government", "IRS", "Data sharing"}
                 assert entry.published_parsed
@@ -110,7 +112,7 @@ class FeedContentTests(TestCase):
             with self.subTest(kind=kind):
                 _, feed = self.parse(f"/corrections/{kind}/")
                 [entry] = feed.entries
-                assert html.unescape(entry.title).startswith("Correction: Tom & Jerry <say>")
+                assert entry.title == "Correction: Tom & Jerry <say> goodbye"
                 assert "We misspelled a name." in entry.summary
                 assert "#correction-" in entry.link
 
@@ -127,6 +129,63 @@ class FeedContentTests(TestCase):
                 text = self.client.get(page).text
                 assert 'rel="alternate" type="application/' in text
                 assert f'href="{feed}"' in text
+
+
+@override_settings(MEDIA_ROOT=MEDIA_ROOT)
+class FeedTextTests(TestCase):
+    """Feed readers read headlines and deks exactly as the newsroom wrote them: quotes and
+    apostrophes as themselves, markup-like text as text, never rendered."""
+
+    def entry(self, url):
+        feed = feedparser.parse(self.client.get(url).content)
+        assert not feed.bozo, (url, feed.bozo_exception)
+        [entry] = feed.entries
+        return entry
+
+    def test_apostrophes_and_quotes_read_as_themselves(self):
+        make_public_story(
+            headline='A tax agency\'s promise to "protect" data',
+            dek='The commissioner\'s word: "never".',
+        )
+        for kind in FEED_KINDS:
+            with self.subTest(kind=kind):
+                entry = self.entry(f"/{kind}/")
+                assert entry.title == 'A tax agency\'s promise to "protect" data'
+                assert entry.summary == 'The commissioner\'s word: "never".'
+
+    def test_markup_in_a_headline_is_text_and_never_an_element(self):
+        make_public_story(headline="Tom & Jerry <say> goodbye", dek="<b>Not bold</b> & <i>x</i>")
+        for kind in FEED_KINDS:
+            with self.subTest(kind=kind):
+                raw = self.client.get(f"/{kind}/").text
+                assert "<say>" not in raw and "&amp;lt;say" not in raw
+                assert "<title>Tom &amp; Jerry &lt;say&gt; goodbye</title>" in raw or (
+                    '<title type="text">Tom &amp; Jerry &lt;say&gt; goodbye</title>' in raw
+                )
+                entry = self.entry(f"/{kind}/")
+                assert entry.title == "Tom & Jerry <say> goodbye"
+                # The summary is HTML whose text is the dek: the tags are shown, not applied.
+                assert entry.summary == "&lt;b&gt;Not bold&lt;/b&gt; &amp; &lt;i&gt;x&lt;/i&gt;"
+                assert html.unescape(entry.summary) == "<b>Not bold</b> & <i>x</i>"
+
+    def test_atom_titles_are_declared_text_so_even_html_tags_stay_text(self):
+        make_public_story(headline="Why <b> is not bold")
+        entry = self.entry("/atom/")
+        assert entry.title_detail.type == "text/plain"
+        assert entry.title == "Why <b> is not bold"
+
+    def test_live_updates_read_as_their_text_in_both_formats(self):
+        story = make_live_story()
+        add_update(
+            story,
+            headline="",
+            body="<p>The agency&#x27;s chief said &quot;no&quot; &amp; left.</p>",
+        )
+        for kind in FEED_KINDS:
+            with self.subTest(kind=kind):
+                entry = self.entry(f"/live/{story.pk}/{kind}/")
+                assert entry.title == 'The agency\'s chief said "no" & left.'
+                assert entry.summary == 'The agency\'s chief said "no" &amp; left.'
 
 
 class FeedBehaviourTests(TestCase):
@@ -239,14 +298,29 @@ def feed_of_awkward_text(feed_type):
     return feed
 
 
+class TextTitles:
+    """A SAX handler that declares the titles of entries text (``type="text"``)."""
+
+    def __init__(self, handler):
+        self.handler = handler
+
+    def __getattr__(self, name):
+        return getattr(self.handler, name)
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name == "title":
+            attrs = {"type": "text"}
+        self.handler.addQuickElement(name, contents, attrs)
+
+
 class AtomThroughSax(NewsAtomFeed):
     """What ``NewsAtomFeed`` writes, said through the stock generator's SAX calls: Django's
-    entries, then one ``author`` element per author."""
+    entries with titles declared text, then one ``author`` element per author."""
 
     write_items = Atom1Feed.write_items
 
     def add_item_elements(self, handler, item):
-        Atom1Feed.add_item_elements(self, handler, item)
+        Atom1Feed.add_item_elements(self, TextTitles(handler), item)
         for name, url in item["authors"]:
             handler.startElement("author", {})
             handler.addQuickElement("name", name)
