@@ -7,6 +7,7 @@ piece.
 
 import html
 import mimetypes
+from dataclasses import dataclass
 from io import StringIO
 from operator import itemgetter
 from urllib.parse import urljoin
@@ -37,6 +38,10 @@ from .xmlwriter import XMLWriter, element
 
 FEED_SIZE = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+# The picture a feed item carries: the hero's 16:9 JPEG rendition this wide, or the widest
+# there is below it (feed readers show it at up to this size; JPEG, as not all read WebP).
+FEED_PICTURE_WIDTH = 1200
 
 
 def html_of_text(text):
@@ -77,7 +82,7 @@ class NewsRssFeed(Rss201rev2Feed):
         outfile.write(handler.getvalue())
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -85,6 +90,16 @@ class NewsRssFeed(Rss201rev2Feed):
             handler.addQuickElement("dc:creator", name)
         if item["updateddate"] is not None:
             handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        picture = item.get("picture")
+        if picture is not None:
+            handler.startElement("media:content", picture.attributes())
+            if picture.description:
+                handler.addQuickElement(
+                    "media:description", picture.description, {"type": "plain"}
+                )
+            if picture.credit:
+                handler.addQuickElement("media:credit", picture.credit)
+            handler.endElement("media:content")
 
 
 class NewsAtomFeed(Atom1Feed):
@@ -146,6 +161,60 @@ class NewsAtomFeed(Atom1Feed):
             parts += ["<author>", element("name", name), element("uri", url), "</author>"]
         parts.append("</entry>")
         return "".join(parts)
+
+
+@dataclass(frozen=True)
+class FeedPicture:
+    """The picture of a feed item: a rendition of its hero (``feed_picture``)."""
+
+    url: str
+    length: str
+    mime_type: str
+    width: int
+    height: int
+    description: str
+    credit: str
+
+    def attributes(self):
+        return {
+            "url": self.url,
+            "type": self.mime_type,
+            "medium": "image",
+            "width": str(self.width),
+            "height": str(self.height),
+            "fileSize": self.length,
+        }
+
+    def enclosure(self):
+        return Enclosure(self.url, self.length, self.mime_type)
+
+
+def feed_picture(image, origin):
+    """What a feed shows of ``image``: its 16:9 JPEG rendition ``FEED_PICTURE_WIDTH`` wide
+    (or the widest below); the master only while the renditions are being prepared, as on
+    the pages. ``None`` without a picture."""
+    if not (image and image.width):
+        return None
+    jpegs = [r for r in image.renditions("16x9") if r.format == "jpeg"]
+    fitting = [r for r in jpegs if r.width <= FEED_PICTURE_WIDTH] or jpegs[:1]
+    if fitting:
+        name, width, height = fitting[-1].name, fitting[-1].width, fitting[-1].height
+    else:
+        name, width, height = image.file.name, image.width, image.height
+    storage = image.file.storage
+    try:
+        length = storage.size(name)
+    except OSError:
+        length = 0  # RSS requires a length; 0 is the agreed value for "unknown".
+    return FeedPicture(
+        url=absolute(origin, storage.url(name)),
+        length=str(length),
+        mime_type=mimetypes.guess_type(name)[0] or "image/jpeg",
+        width=width,
+        height=height,
+        description=image.alt_text,
+        credit=image.credit,
+    )
 
 
 def absolute(origin, url):
@@ -217,6 +286,13 @@ def story_rows(build):
                 "section__name",
                 "hero_image",
                 "hero_image__file",
+                "hero_image__width",
+                "hero_image__height",
+                "hero_image__focal_x",
+                "hero_image__focal_y",
+                "hero_image__renditions_key",
+                "hero_image__alt_text",
+                "hero_image__credit",
                 "byline_data",
                 "tag_data",
                 named=True,
@@ -252,13 +328,13 @@ class StoryFeed(FeedView):
         caching.label_rows(Section, {story.section for story in stories})
         caching.label_rows(Image, {story.hero_image for story in stories})
         authors, tags = self.authors_and_tags(stories, origin)
-        enclosures = {}  # Pictures recur: each is looked at once.
+        pictures = {}  # Pictures recur: each is looked at once.
         for story in stories:
             published = story.published_at
             link = absolute(origin, Story.address_of(story.slug, published or story.created_at))
-            picture = story.hero_image__file
-            if picture not in enclosures:
-                enclosures[picture] = self.enclosures(picture, origin)
+            if story.hero_image not in pictures:
+                pictures[story.hero_image] = feed_picture(hero_of(story), origin)
+            picture = pictures[story.hero_image]
             yield {
                 "title": story.headline,
                 "link": link,
@@ -268,7 +344,8 @@ class StoryFeed(FeedView):
                 "updateddate": Story.update_shown(story.last_significant_update, published)
                 or published,
                 "categories": list(dict.fromkeys([story.section__name, *tags[story.pk]])),
-                "enclosures": enclosures[picture],
+                "enclosures": [picture.enclosure()] if picture else [],
+                "picture": picture,
                 "authors": authors[story.pk],
             }
 
@@ -293,16 +370,22 @@ class StoryFeed(FeedView):
         caching.label_rows(Tag, names)
         return authors, tags
 
-    def enclosures(self, name, origin):
-        if not name:
-            return []
-        storage = Image._meta.get_field("file").storage
-        try:
-            length = storage.size(name)
-        except OSError:
-            length = 0  # RSS requires a length; 0 is the agreed value for "unknown".
-        mime_type = mimetypes.guess_type(name)[0] or "image/jpeg"
-        return [Enclosure(absolute(origin, storage.url(name)), str(length), mime_type)]
+
+def hero_of(story):
+    """The hero image of a row of ``story_rows``, as an unsaved ``Image`` of its columns."""
+    if not story.hero_image:
+        return None
+    return Image(
+        pk=story.hero_image,
+        file=story.hero_image__file,
+        width=story.hero_image__width,
+        height=story.hero_image__height,
+        focal_x=story.hero_image__focal_x,
+        focal_y=story.hero_image__focal_y,
+        renditions_key=story.hero_image__renditions_key,
+        alt_text=story.hero_image__alt_text,
+        credit=story.hero_image__credit,
+    )
 
 
 class LatestStoriesFeed(StoryFeed):

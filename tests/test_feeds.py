@@ -11,7 +11,7 @@ from django.utils.http import http_date
 from django.utils.xmlutils import SimplerXMLGenerator, UnserializableContentError
 
 from stories.feeds import NewsAtomFeed, NewsRssFeed
-from stories.models import Byline, Correction, Story
+from stories.models import Byline, Correction, Image, Story
 from stories.xmlwriter import XMLWriter
 from tests.helpers.demo import load_demo
 from tests.helpers.factories import add_byline, make_person, make_public_story, make_section
@@ -48,6 +48,10 @@ class FeedContentTests(TestCase):
         cls.story.tags.add("IRS", "Data sharing")
         Correction.objects.create(story=cls.story, text="We misspelled a name.")
         cls.story.refresh_from_db()
+        [rendition] = [r for r in image.renditions("16x9") if r.name.endswith("-1200.jpeg")]
+        storage = image.file.storage
+        cls.picture_url = f"http://testserver{storage.url(rendition.name)}"
+        cls.picture_size = storage.size(rendition.name)
 
     def parse(self, url):
         response = self.client.get(url)
@@ -80,9 +84,31 @@ class FeedContentTests(TestCase):
                 assert entry.published_parsed
                 assert entry.updated_parsed > entry.published_parsed
                 [enclosure] = entry.enclosures
-                assert enclosure.href == f"http://testserver{self.image.file.url}"
+                assert enclosure.href == self.picture_url
                 assert enclosure.type == "image/jpeg"
-                assert enclosure.length == str(self.image.file.size)
+                assert enclosure.length == str(self.picture_size)
+
+    def test_rss_items_carry_their_hero_as_a_media_rss_rendition(self):
+        _, feed = self.parse("/rss/")
+        [media] = feed.entries[0].media_content
+        assert media == {
+            "url": self.picture_url,
+            "type": "image/jpeg",
+            "medium": "image",
+            "width": "1200",
+            "height": "675",
+            "filesize": str(self.picture_size),
+        }
+        # feedparser reads media:description, the alt text, as the entry's content.
+        assert feed.entries[0].content[0].value == "The Treasury building at dusk"
+        assert feed.entries[0].media_credit == [{"content": "Demo Photographer / The Ledger"}]
+
+    def test_the_feed_picture_is_a_rendition_never_the_upload(self):
+        for kind in FEED_KINDS:
+            with self.subTest(kind=kind):
+                raw = self.client.get(f"/{kind}/").text
+                assert self.image.file.url not in raw
+                assert "/media/renditions/" in raw
 
     def test_an_items_categories_are_its_section_then_its_tags_by_name(self):
         for kind in FEED_KINDS:
@@ -186,6 +212,27 @@ class FeedTextTests(TestCase):
                 entry = self.entry(f"/live/{story.pk}/{kind}/")
                 assert entry.title == 'The agency\'s chief said "no" & left.'
                 assert entry.summary == 'The agency\'s chief said "no" &amp; left.'
+
+
+@override_settings(MEDIA_ROOT=MEDIA_ROOT)
+class FeedPictureTests(TestCase):
+    def test_every_story_with_a_hero_has_its_picture_and_one_without_has_none(self):
+        image = make_image()
+        Image.objects.filter(pk=image.pk).update(renditions_key="")  # still being cut
+        make_public_story(headline="Pictured", hero_image=image)
+        make_public_story(headline="Unpictured")
+        for kind in FEED_KINDS:
+            with self.subTest(kind=kind):
+                feed = feedparser.parse(self.client.get(f"/{kind}/").content)
+                by_title = {entry.title: entry for entry in feed.entries}
+                assert not by_title["Unpictured"].get("enclosures")
+                assert "media_content" not in by_title["Unpictured"]
+                # Until the renditions are cut the master stands in, as on the pages.
+                [enclosure] = by_title["Pictured"].enclosures
+                assert enclosure.href == f"http://testserver{image.file.url}"
+        entries = feedparser.parse(self.client.get("/rss/").content).entries
+        [media] = next(entry for entry in entries if entry.title == "Pictured").media_content
+        assert (media["width"], media["height"]) == ("1200", "800")
 
 
 class FeedBehaviourTests(TestCase):
