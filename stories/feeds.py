@@ -7,6 +7,7 @@ piece.
 
 import html
 import mimetypes
+import re
 from dataclasses import dataclass
 from io import StringIO
 from operator import itemgetter
@@ -31,14 +32,17 @@ import caching
 from . import listing
 from .aggregates import bylines_of_each, ordered_aggregates, read, tags_of_each
 from .models import Byline, Image, Person, Section, Story, Tag
+from .models.images import INLINE_IMAGE, InlineReference, inline_references
 from .prepared import Prepared
 from .purging import ALL_STORIES, CORRECTIONS, list_key
+from .sanitize import clean_html
 from .shortcuts import public_by_slug
 from .xmlwriter import XMLWriter, element
 
 FEED_SIZE = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 # The picture a feed item carries: the hero's 16:9 JPEG rendition this wide, or the widest
 # there is below it (feed readers show it at up to this size; JPEG, as not all read WebP).
 FEED_PICTURE_WIDTH = 1200
@@ -82,7 +86,12 @@ class NewsRssFeed(Rss201rev2Feed):
         outfile.write(handler.getvalue())
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": CONTENT,
+            "xmlns:dc": DUBLIN_CORE,
+            "xmlns:media": MEDIA_RSS,
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -90,6 +99,8 @@ class NewsRssFeed(Rss201rev2Feed):
             handler.addQuickElement("dc:creator", name)
         if item["updateddate"] is not None:
             handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
         picture = item.get("picture")
         if picture is not None:
             handler.startElement("media:content", picture.attributes())
@@ -149,6 +160,8 @@ class NewsAtomFeed(Atom1Feed):
         parts.append(element("id", unique_id))
         if item["description"] is not None:
             parts.append(element("summary", item["description"], ' type="html"'))
+        if item.get("content"):
+            parts.append(element("content", item["content"], ' type="html"'))
         for enclosure in item["enclosures"]:
             parts.append(
                 f"<link href={quote(enclosure.url)} length={quote(enclosure.length)}"
@@ -189,13 +202,13 @@ class FeedPicture:
         return Enclosure(self.url, self.length, self.mime_type)
 
 
-def feed_picture(image, origin):
-    """What a feed shows of ``image``: its 16:9 JPEG rendition ``FEED_PICTURE_WIDTH`` wide
-    (or the widest below); the master only while the renditions are being prepared, as on
-    the pages. ``None`` without a picture."""
+def feed_picture(image, origin, ratio="16x9"):
+    """What a feed shows of ``image``: its JPEG rendition at ``ratio`` ``FEED_PICTURE_WIDTH``
+    wide (or the widest below); the master only while the renditions are being prepared, as
+    on the pages. ``None`` without a picture."""
     if not (image and image.width):
         return None
-    jpegs = [r for r in image.renditions("16x9") if r.format == "jpeg"]
+    jpegs = [r for r in image.renditions(ratio) if r.format == "jpeg"]
     fitting = [r for r in jpegs if r.width <= FEED_PICTURE_WIDTH] or jpegs[:1]
     if fitting:
         name, width, height = fitting[-1].name, fitting[-1].width, fitting[-1].height
@@ -215,6 +228,41 @@ def feed_picture(image, origin):
         description=image.alt_text,
         credit=image.credit,
     )
+
+
+# Addresses on this site in a body's markup, as the sanitizer writes attributes: double-quoted.
+_SITE_ADDRESS = re.compile(r'\b(href|src)="/(?!/)')
+
+
+def feed_bodies(stories, origin):
+    """The body of each of ``stories`` (rows holding ``body``) as a feed carries it in full:
+    cleaned by the page's sanitizer (``stories.sanitize``), each library picture as its
+    rendition with alt text and caption, every address on this site absolute. The pictures
+    of all the bodies are read in one query (which labels the response with each)."""
+    cleaned = {story.pk: clean_html(story.body) for story in stories}
+    refs = [ref for body in cleaned.values() for ref in inline_references(body)]
+    by_id, by_file = Image.objects.referenced(refs)
+
+    def figure(match):
+        image = InlineReference.from_match(match).find(by_id, by_file)
+        picture = feed_picture(image, origin, "4x3")
+        if picture is None:
+            return ""
+        caption = match["caption"]
+        if caption is None or not caption.strip():
+            caption = html.escape(image.caption)
+        if image.credit:
+            caption = f"{caption} {html.escape(image.credit)}".strip()
+        img = (
+            f'<img src="{html.escape(picture.url)}" width="{picture.width}"'
+            f' height="{picture.height}" alt="{html.escape(image.alt_text)}">'
+        )
+        return f"<figure>{img}<figcaption>{caption}</figcaption></figure>" if caption else img
+
+    return {
+        pk: _SITE_ADDRESS.sub(rf'\1="{origin}/', INLINE_IMAGE.sub(figure, body))
+        for pk, body in cleaned.items()
+    }
 
 
 def absolute(origin, url):
@@ -266,9 +314,9 @@ class FeedView:
         raise NotImplementedError
 
 
-def story_rows(build):
+def story_rows(build, *columns):
     """The newest public stories of ``build(now, **values)``, as rows of what an item shows,
-    their bylines and tags included (``stories.aggregates``); compiled once
+    their bylines and tags included (``stories.aggregates``), and ``columns``; compiled once
     (``stories.prepared``)."""
     return Prepared(
         lambda **values: (
@@ -295,6 +343,7 @@ def story_rows(build):
                 "hero_image__credit",
                 "byline_data",
                 "tag_data",
+                *columns,
                 named=True,
             )[:FEED_SIZE]
         )
@@ -302,6 +351,7 @@ def story_rows(build):
 
 
 _latest = story_rows(lambda now: Story.objects.public(now))
+_latest_with_bodies = story_rows(lambda now: Story.objects.public(now), "body")
 _of_section = story_rows(lambda now, section: Story.objects.public(now).filter(section=section))
 _of_tag = story_rows(lambda now, tag: Story.objects.public(now).filter(tags=tag))
 _of_person = story_rows(
@@ -310,7 +360,10 @@ _of_person = story_rows(
 
 
 class StoryFeed(FeedView):
-    """The newest public stories of ``obj``, each with its authors, section, tags and picture."""
+    """The newest public stories of ``obj``, each with its authors, section, tags and picture;
+    with ``full_text``, each with its body too (its rows then hold ``body``)."""
+
+    full_text = False
 
     def stories(self, obj, now):
         """The rows of ``obj``'s newest public stories at ``now`` (``story_rows``)."""
@@ -328,6 +381,7 @@ class StoryFeed(FeedView):
         caching.label_rows(Section, {story.section for story in stories})
         caching.label_rows(Image, {story.hero_image for story in stories})
         authors, tags = self.authors_and_tags(stories, origin)
+        bodies = feed_bodies(stories, origin) if self.full_text else {}
         pictures = {}  # Pictures recur: each is looked at once.
         for story in stories:
             published = story.published_at
@@ -347,6 +401,7 @@ class StoryFeed(FeedView):
                 "enclosures": [picture.enclosure()] if picture else [],
                 "picture": picture,
                 "authors": authors[story.pk],
+                "content": bodies.get(story.pk),
             }
 
     def authors_and_tags(self, stories, origin):
@@ -397,6 +452,19 @@ class LatestStoriesFeed(StoryFeed):
 
     def stories(self, obj, now):
         return _latest(now=now)
+
+
+class LatestStoriesFullTextFeed(LatestStoriesFeed):
+    """The newest stories in full, for readers who read in their feed reader."""
+
+    full_text = True
+
+    def channel(self, obj):
+        title, path, description = super().channel(obj)
+        return f"{title} (full stories)", path, description
+
+    def stories(self, obj, now):
+        return _latest_with_bodies(now=now)
 
 
 class SectionFeed(StoryFeed):
@@ -460,6 +528,10 @@ class CorrectionsFeed(FeedView):
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
+    feed_type = NewsAtomFeed
+
+
+class LatestStoriesFullTextAtomFeed(LatestStoriesFullTextFeed):
     feed_type = NewsAtomFeed
 
 

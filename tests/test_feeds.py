@@ -1,5 +1,6 @@
 import datetime
 import html
+import re
 import shutil
 import tempfile
 from io import StringIO
@@ -14,7 +15,15 @@ from stories.feeds import NewsAtomFeed, NewsRssFeed
 from stories.models import Byline, Correction, Image, Story
 from stories.xmlwriter import XMLWriter
 from tests.helpers.demo import load_demo
-from tests.helpers.factories import add_byline, make_person, make_public_story, make_section
+from tests.helpers.factories import (
+    add_byline,
+    cite,
+    hidden_stories,
+    make_person,
+    make_public_story,
+    make_section,
+    make_source,
+)
 from tests.helpers.live import add_update, make_live_story
 from tests.helpers.reader_data import make_image, stories_in
 
@@ -233,6 +242,109 @@ class FeedPictureTests(TestCase):
         entries = feedparser.parse(self.client.get("/rss/").content).entries
         [media] = next(entry for entry in entries if entry.title == "Pictured").media_content
         assert (media["width"], media["height"]) == ("1200", "800")
+
+
+@override_settings(MEDIA_ROOT=MEDIA_ROOT)
+class FullTextFeedTests(TestCase):
+    """/rss/full/ and /atom/full/ carry each story's whole body, as clean as on its page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.picture = make_image(alt_text="The Treasury at dusk", caption="", credit="A. Lens")
+        cls.story = make_public_story(
+            headline="Krause resigns",
+            body=(
+                '<p>The commissioner\'s letter &amp; <a href="/about/">our policy</a>.</p>'
+                f'<figure class="figure"><img src="{cls.picture.file.url}" '
+                f'data-file="{cls.picture.pk}"><figcaption class="figure-caption">'
+                "The building</figcaption></figure>"
+                "<p>More.</p>"
+            ),
+        )
+        cite(
+            cls.story,
+            make_source(name="Zqx Confidential", contact_details="zqx@example.org"),
+            supports="A fact",
+        )
+        for story in hidden_stories(canary="ZQXHIDDEN").values():
+            story.body = "<p>ZQXHIDDEN body</p>"
+            Story.objects.filter(pk=story.pk).update(body=story.body)
+
+    def entry(self, url):
+        feed = feedparser.parse(self.client.get(url).content)
+        assert not feed.bozo, (url, feed.bozo_exception)
+        [entry] = feed.entries
+        return entry
+
+    def test_each_item_carries_the_whole_body_as_html(self):
+        for url in ["/rss/full/", "/atom/full/"]:
+            with self.subTest(url=url):
+                entry = self.entry(url)
+                assert entry.title == "Krause resigns"
+                [content] = entry.content if url.startswith("/atom") else entry.content[:1]
+                assert content.type == "text/html"
+                body = content.value
+                assert "The commissioner's letter &amp; " in body
+                assert '<a href="http://testserver/about/"' in body
+                assert "<p>More.</p>" in body
+
+    def test_inline_pictures_are_absolute_renditions_with_alt_text_and_caption(self):
+        # A 1200 x 800 picture cut to 4:3 is 1067 wide: its widest rendition is 800 wide.
+        [rendition] = [r for r in self.picture.renditions("4x3") if r.name.endswith("800.jpeg")]
+        url = f"http://testserver{self.picture.file.storage.url(rendition.name)}"
+        for url_of_feed in ["/rss/full/", "/atom/full/"]:
+            with self.subTest(url=url_of_feed):
+                raw = self.client.get(url_of_feed).text
+                assert self.picture.file.url not in raw  # never the upload
+                body = self.entry(url_of_feed).content[0].value
+                [img] = re.findall(r"<img ([^>]*)>", body)
+                assert dict(re.findall(r'(\w+)="([^"]*)"', img)) == {
+                    "src": url,
+                    "width": "800",
+                    "height": "600",
+                    "alt": "The Treasury at dusk",
+                }
+                assert "<figcaption>The building A. Lens</figcaption>" in body
+                assert "data-file" not in body
+
+    def test_the_short_feeds_carry_no_body(self):
+        for url in ["/rss/", "/atom/"]:
+            with self.subTest(url=url):
+                raw = self.client.get(url).text
+                assert "<p>More.</p>" not in raw and "More.&lt;/p&gt;" not in raw
+
+    def test_nothing_hidden_or_confidential_is_in_the_full_feeds(self):
+        for url in ["/rss/full/", "/atom/full/"]:
+            with self.subTest(url=url):
+                raw = self.client.get(url).text
+                assert "Krause resigns" in raw
+                assert "ZQXHIDDEN" not in raw
+                assert "Zqx Confidential" not in raw and "zqx@example.org" not in raw
+
+    def test_a_body_is_cleaned_by_the_pages_sanitizer_even_if_stored_otherwise(self):
+        Story.objects.filter(pk=self.story.pk).update(
+            body='<p onclick="steal()">Hi</p><script>alert(1)</script><img src="https://evil/x">'
+        )
+        for url in ["/rss/full/", "/atom/full/"]:
+            with self.subTest(url=url):
+                body = self.entry(url).content[0].value
+                assert body == "<p>Hi</p>"
+
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_the_pictures_of_every_body_are_read_in_one_query(self):
+        for _ in range(3):
+            picture = make_image()
+            make_public_story(
+                body=f'<figure class="figure"><img src="{picture.file.url}" '
+                f'data-file="{picture.pk}"></figure>'
+            )
+        for url in ["/rss/full/", "/atom/full/"]:
+            with self.subTest(url=url), self.assertNumQueries(2):
+                self.client.get(url)
+
+    def test_the_full_feeds_are_named_apart(self):
+        feed = feedparser.parse(self.client.get("/rss/full/").content).feed
+        assert feed.title.endswith("(full stories)")
 
 
 class FeedBehaviourTests(TestCase):

@@ -46,6 +46,8 @@ LIST_PAGES = {
     "/corrections/": 2,
     "/rss/": 1,  # the stories, with their bylines and tags
     "/atom/": 1,
+    "/rss/full/": 1,  # the stories with their bodies (and one more for the bodies' pictures)
+    "/atom/full/": 1,
     "/section/budget/rss/": 2,  # the section, and the stories
     "/tag/shared/atom/": 2,
     "/people/reporter/rss/": 2,
