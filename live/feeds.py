@@ -1,5 +1,7 @@
 """RSS and Atom feeds of a live story's updates, newest first."""
 
+import html
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -26,10 +28,12 @@ class UpdatesFeed(FeedView):
         for update in reader.public_updates(story.pk, timezone.now())[:FEED_SIZE]:
             reader.complete([update])
             link = absolute(origin, f"{path}?update={update.pk}#{update.anchor}")
+            # Feeds are given text (stories.feeds.html_of_text): the body's, its entities read.
+            text = html.unescape(strip_tags(update.body))
             yield {
-                "title": update.headline or strip_tags(update.body)[:100],
+                "title": update.headline or text[:100],
                 "link": link,
-                "description": strip_tags(update.body),
+                "description": text,
                 "unique_id": absolute(origin, f"{path}#{update.anchor}"),
                 "pubdate": update.published_at,
                 "updateddate": update.published_at,

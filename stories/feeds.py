@@ -5,7 +5,10 @@ rows, hands each item to Django's feed generator once, and writes the feed out i
 piece.
 """
 
+import html
 import mimetypes
+import re
+from dataclasses import dataclass
 from io import StringIO
 from operator import itemgetter
 from urllib.parse import urljoin
@@ -21,7 +24,6 @@ from django.utils.feedgenerator import (
     get_tag_uri,
     rfc3339_date,
 )
-from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -30,23 +32,45 @@ import caching
 from . import listing
 from .aggregates import bylines_of_each, ordered_aggregates, read, tags_of_each
 from .models import Byline, Image, Person, Section, Story, Tag
+from .models.images import INLINE_IMAGE, InlineReference, inline_references
 from .prepared import Prepared
 from .purging import ALL_STORIES, CORRECTIONS, list_key
+from .sanitize import clean_html
 from .shortcuts import public_by_slug
 from .xmlwriter import XMLWriter, element
 
 FEED_SIZE = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+# The picture a feed item carries: the hero's 16:9 JPEG rendition this wide, or the widest
+# there is below it (feed readers show it at up to this size; JPEG, as not all read WebP).
+FEED_PICTURE_WIDTH = 1200
+
+
+def html_of_text(text):
+    """``text`` as the HTML that shows it, for a feed's HTML fields (RSS ``description``,
+    Atom ``summary type="html"``).
+
+    The one rule of what feeds carry: every item is given as plain text, and the writer
+    (``stories.xmlwriter``) escapes it once as XML. A title is text in both formats (RSS
+    best practice; Atom ``type="text"``), so a headline reads exactly as written. A summary
+    is HTML, so its text is escaped once more, as HTML, so that markup-like text
+    (``Tom & Jerry <say>``) shows as text and never renders; quotes and apostrophes need no
+    escaping there and are left as they are, so readers that show the summary as text read
+    them too.
+    """
+    return html.escape(text, quote=False) if text else text
 
 
 class NewsRssFeed(Rss201rev2Feed):
     """RSS 2.0 with one ``dc:creator`` per author and the Atom ``updated`` time.
 
-    Titles and descriptions in RSS are HTML, so their text is escaped once more.
+    Titles are plain text; descriptions are HTML (``html_of_text``).
     """
 
     def add_item(self, title, link, description, authors=(), **kwargs):
-        super().add_item(escape(title), link, escape(description), authors=authors, **kwargs)
+        super().add_item(title, link, html_of_text(description), authors=authors, **kwargs)
 
     def write(self, outfile, encoding):
         # Rss201rev2Feed.write(), through XMLWriter.
@@ -62,7 +86,12 @@ class NewsRssFeed(Rss201rev2Feed):
         outfile.write(handler.getvalue())
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": CONTENT,
+            "xmlns:dc": DUBLIN_CORE,
+            "xmlns:media": MEDIA_RSS,
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -70,6 +99,18 @@ class NewsRssFeed(Rss201rev2Feed):
             handler.addQuickElement("dc:creator", name)
         if item["updateddate"] is not None:
             handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+        picture = item.get("picture")
+        if picture is not None:
+            handler.startElement("media:content", picture.attributes())
+            if picture.description:
+                handler.addQuickElement(
+                    "media:description", picture.description, {"type": "plain"}
+                )
+            if picture.credit:
+                handler.addQuickElement("media:credit", picture.credit)
+            handler.endElement("media:content")
 
 
 class NewsAtomFeed(Atom1Feed):
@@ -91,7 +132,7 @@ class NewsAtomFeed(Atom1Feed):
         outfile.write(handler.getvalue())
 
     def add_item(self, title, link, description, authors=(), **kwargs):
-        super().add_item(title, link, escape(description), authors=authors, **kwargs)
+        super().add_item(title, link, html_of_text(description), authors=authors, **kwargs)
 
     def write_items(self, handler):
         handler.write("".join([self.entry(item, handler.quote) for item in self.items]))
@@ -99,7 +140,7 @@ class NewsAtomFeed(Atom1Feed):
     def entry(self, item, quote):
         parts = [
             "<entry>",
-            element("title", item["title"]),
+            element("title", item["title"], ' type="text"'),
             f'<link href={quote(item["link"])} rel="alternate"/>',
         ]
         if item["pubdate"] is not None:
@@ -119,6 +160,8 @@ class NewsAtomFeed(Atom1Feed):
         parts.append(element("id", unique_id))
         if item["description"] is not None:
             parts.append(element("summary", item["description"], ' type="html"'))
+        if item.get("content"):
+            parts.append(element("content", item["content"], ' type="html"'))
         for enclosure in item["enclosures"]:
             parts.append(
                 f"<link href={quote(enclosure.url)} length={quote(enclosure.length)}"
@@ -131,6 +174,95 @@ class NewsAtomFeed(Atom1Feed):
             parts += ["<author>", element("name", name), element("uri", url), "</author>"]
         parts.append("</entry>")
         return "".join(parts)
+
+
+@dataclass(frozen=True)
+class FeedPicture:
+    """The picture of a feed item: a rendition of its hero (``feed_picture``)."""
+
+    url: str
+    length: str
+    mime_type: str
+    width: int
+    height: int
+    description: str
+    credit: str
+
+    def attributes(self):
+        return {
+            "url": self.url,
+            "type": self.mime_type,
+            "medium": "image",
+            "width": str(self.width),
+            "height": str(self.height),
+            "fileSize": self.length,
+        }
+
+    def enclosure(self):
+        return Enclosure(self.url, self.length, self.mime_type)
+
+
+def feed_picture(image, origin, ratio="16x9"):
+    """What a feed shows of ``image``: its JPEG rendition at ``ratio`` ``FEED_PICTURE_WIDTH``
+    wide (or the widest below); the master only while the renditions are being prepared, as
+    on the pages. ``None`` without a picture."""
+    if not (image and image.width):
+        return None
+    jpegs = [r for r in image.renditions(ratio) if r.format == "jpeg"]
+    fitting = [r for r in jpegs if r.width <= FEED_PICTURE_WIDTH] or jpegs[:1]
+    if fitting:
+        name, width, height = fitting[-1].name, fitting[-1].width, fitting[-1].height
+    else:
+        name, width, height = image.file.name, image.width, image.height
+    storage = image.file.storage
+    try:
+        length = storage.size(name)
+    except OSError:
+        length = 0  # RSS requires a length; 0 is the agreed value for "unknown".
+    return FeedPicture(
+        url=absolute(origin, storage.url(name)),
+        length=str(length),
+        mime_type=mimetypes.guess_type(name)[0] or "image/jpeg",
+        width=width,
+        height=height,
+        description=image.alt_text,
+        credit=image.credit,
+    )
+
+
+# Addresses on this site in a body's markup, as the sanitizer writes attributes: double-quoted.
+_SITE_ADDRESS = re.compile(r'\b(href|src)="/(?!/)')
+
+
+def feed_bodies(stories, origin):
+    """The body of each of ``stories`` (rows holding ``body``) as a feed carries it in full:
+    cleaned by the page's sanitizer (``stories.sanitize``), each library picture as its
+    rendition with alt text and caption, every address on this site absolute. The pictures
+    of all the bodies are read in one query (which labels the response with each)."""
+    cleaned = {story.pk: clean_html(story.body) for story in stories}
+    refs = [ref for body in cleaned.values() for ref in inline_references(body)]
+    by_id, by_file = Image.objects.referenced(refs)
+
+    def figure(match):
+        image = InlineReference.from_match(match).find(by_id, by_file)
+        picture = feed_picture(image, origin, "4x3")
+        if picture is None:
+            return ""
+        caption = match["caption"]
+        if caption is None or not caption.strip():
+            caption = html.escape(image.caption)
+        if image.credit:
+            caption = f"{caption} {html.escape(image.credit)}".strip()
+        img = (
+            f'<img src="{html.escape(picture.url)}" width="{picture.width}"'
+            f' height="{picture.height}" alt="{html.escape(image.alt_text)}">'
+        )
+        return f"<figure>{img}<figcaption>{caption}</figcaption></figure>" if caption else img
+
+    return {
+        pk: _SITE_ADDRESS.sub(rf'\1="{origin}/', INLINE_IMAGE.sub(figure, body))
+        for pk, body in cleaned.items()
+    }
 
 
 def absolute(origin, url):
@@ -182,9 +314,9 @@ class FeedView:
         raise NotImplementedError
 
 
-def story_rows(build):
+def story_rows(build, *columns):
     """The newest public stories of ``build(now, **values)``, as rows of what an item shows,
-    their bylines and tags included (``stories.aggregates``); compiled once
+    their bylines and tags included (``stories.aggregates``), and ``columns``; compiled once
     (``stories.prepared``)."""
     return Prepared(
         lambda **values: (
@@ -202,8 +334,16 @@ def story_rows(build):
                 "section__name",
                 "hero_image",
                 "hero_image__file",
+                "hero_image__width",
+                "hero_image__height",
+                "hero_image__focal_x",
+                "hero_image__focal_y",
+                "hero_image__renditions_key",
+                "hero_image__alt_text",
+                "hero_image__credit",
                 "byline_data",
                 "tag_data",
+                *columns,
                 named=True,
             )[:FEED_SIZE]
         )
@@ -211,6 +351,7 @@ def story_rows(build):
 
 
 _latest = story_rows(lambda now: Story.objects.public(now))
+_latest_with_bodies = story_rows(lambda now: Story.objects.public(now), "body")
 _of_section = story_rows(lambda now, section: Story.objects.public(now).filter(section=section))
 _of_tag = story_rows(lambda now, tag: Story.objects.public(now).filter(tags=tag))
 _of_person = story_rows(
@@ -219,7 +360,10 @@ _of_person = story_rows(
 
 
 class StoryFeed(FeedView):
-    """The newest public stories of ``obj``, each with its authors, section, tags and picture."""
+    """The newest public stories of ``obj``, each with its authors, section, tags and picture;
+    with ``full_text``, each with its body too (its rows then hold ``body``)."""
+
+    full_text = False
 
     def stories(self, obj, now):
         """The rows of ``obj``'s newest public stories at ``now`` (``story_rows``)."""
@@ -237,13 +381,14 @@ class StoryFeed(FeedView):
         caching.label_rows(Section, {story.section for story in stories})
         caching.label_rows(Image, {story.hero_image for story in stories})
         authors, tags = self.authors_and_tags(stories, origin)
-        enclosures = {}  # Pictures recur: each is looked at once.
+        bodies = feed_bodies(stories, origin) if self.full_text else {}
+        pictures = {}  # Pictures recur: each is looked at once.
         for story in stories:
             published = story.published_at
             link = absolute(origin, Story.address_of(story.slug, published or story.created_at))
-            picture = story.hero_image__file
-            if picture not in enclosures:
-                enclosures[picture] = self.enclosures(picture, origin)
+            if story.hero_image not in pictures:
+                pictures[story.hero_image] = feed_picture(hero_of(story), origin)
+            picture = pictures[story.hero_image]
             yield {
                 "title": story.headline,
                 "link": link,
@@ -253,8 +398,10 @@ class StoryFeed(FeedView):
                 "updateddate": Story.update_shown(story.last_significant_update, published)
                 or published,
                 "categories": list(dict.fromkeys([story.section__name, *tags[story.pk]])),
-                "enclosures": enclosures[picture],
+                "enclosures": [picture.enclosure()] if picture else [],
+                "picture": picture,
                 "authors": authors[story.pk],
+                "content": bodies.get(story.pk),
             }
 
     def authors_and_tags(self, stories, origin):
@@ -278,16 +425,22 @@ class StoryFeed(FeedView):
         caching.label_rows(Tag, names)
         return authors, tags
 
-    def enclosures(self, name, origin):
-        if not name:
-            return []
-        storage = Image._meta.get_field("file").storage
-        try:
-            length = storage.size(name)
-        except OSError:
-            length = 0  # RSS requires a length; 0 is the agreed value for "unknown".
-        mime_type = mimetypes.guess_type(name)[0] or "image/jpeg"
-        return [Enclosure(absolute(origin, storage.url(name)), str(length), mime_type)]
+
+def hero_of(story):
+    """The hero image of a row of ``story_rows``, as an unsaved ``Image`` of its columns."""
+    if not story.hero_image:
+        return None
+    return Image(
+        pk=story.hero_image,
+        file=story.hero_image__file,
+        width=story.hero_image__width,
+        height=story.hero_image__height,
+        focal_x=story.hero_image__focal_x,
+        focal_y=story.hero_image__focal_y,
+        renditions_key=story.hero_image__renditions_key,
+        alt_text=story.hero_image__alt_text,
+        credit=story.hero_image__credit,
+    )
 
 
 class LatestStoriesFeed(StoryFeed):
@@ -299,6 +452,19 @@ class LatestStoriesFeed(StoryFeed):
 
     def stories(self, obj, now):
         return _latest(now=now)
+
+
+class LatestStoriesFullTextFeed(LatestStoriesFeed):
+    """The newest stories in full, for readers who read in their feed reader."""
+
+    full_text = True
+
+    def channel(self, obj):
+        title, path, description = super().channel(obj)
+        return f"{title} (full stories)", path, description
+
+    def stories(self, obj, now):
+        return _latest_with_bodies(now=now)
 
 
 class SectionFeed(StoryFeed):
@@ -362,6 +528,10 @@ class CorrectionsFeed(FeedView):
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
+    feed_type = NewsAtomFeed
+
+
+class LatestStoriesFullTextAtomFeed(LatestStoriesFullTextFeed):
     feed_type = NewsAtomFeed
 
 

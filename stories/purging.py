@@ -28,9 +28,10 @@ def track_reader_models():
 # Lists that any change to the set of public stories may alter.
 ALL_STORIES = "list-all"
 CORRECTIONS = "list-corrections"
-# The sitemaps also list every public person, tag and section.
+# The sitemaps also list every public person, tag and section, the standing pages and the
+# corrections page.
 SECTIONS = "list-sections"
-SITEMAPS = (ALL_STORIES, "list-persons", "list-tags", SECTIONS)
+SITEMAPS = (ALL_STORIES, "list-persons", "list-tags", SECTIONS, "list-pages", CORRECTIONS)
 # Every page whose navigation names the public sections (``Section.objects.public()``).
 NAVIGATION = "navigation"
 

@@ -23,7 +23,7 @@ from django.utils.http import http_date
 import caching
 from live.reader import latest_public_update
 
-from .models import Byline, Person, Section, Story, Tag
+from .models import Byline, Correction, Page, Person, Section, Story, Tag
 from .prepared import Prepared, padded
 from .purging import NAVIGATION
 from .structured_data import iso
@@ -245,7 +245,45 @@ class PersonSitemap(PagedSitemap):
         ]
 
 
+class SitePagesSitemap(PagedSitemap):
+    """The home page, the standing pages (About, Ethics, ...) and the corrections page: one page.
+
+    The home page changes with the latest public story change (a story published, or updated
+    significantly, among the newest ``RECENT_STORIES``), the corrections page with its newest
+    correction, a standing page when it is saved.
+    """
+
+    def page_count(self):
+        return 1
+
+    latest_correction = Prepared(
+        lambda now: (
+            Correction.objects.public(now)
+            .order_by("-published_at")
+            .values_list("published_at", flat=True)[:1]
+        )
+    )
+    pages = Prepared(lambda: Page.objects.order_by("slug").values_list("pk", "slug", "updated_at"))
+
+    def page(self, number):
+        now = timezone.now()
+        pages = self.pages()
+        caching.label_rows(Page, [pk for pk, _, _ in pages])
+        return [
+            (reverse("stories:home"), self.home_changed(now)),
+            *((reverse("stories:page", args=[slug]), updated) for _, slug, updated in pages),
+            (reverse("stories:corrections"), _first(self.latest_correction(now=now))),
+        ]
+
+    def home_changed(self, now):
+        latest = _recent(now, RECENT_STORIES).aggregate(
+            published=Max("published_at"), updated=Max("last_significant_update")
+        )
+        return max(filter(None, [latest["published"], latest["updated"]]), default=None)
+
+
 SITEMAPS = {
+    "pages": SitePagesSitemap(),
     "stories": StorySitemap(),
     "sections": SectionSitemap(),
     "tags": TagSitemap(),

@@ -46,6 +46,8 @@ LIST_PAGES = {
     "/corrections/": 2,
     "/rss/": 1,  # the stories, with their bylines and tags
     "/atom/": 1,
+    "/rss/full/": 1,  # the stories with their bodies (and one more for the bodies' pictures)
+    "/atom/full/": 1,
     "/section/budget/rss/": 2,  # the section, and the stories
     "/tag/shared/atom/": 2,
     "/people/reporter/rss/": 2,
@@ -53,6 +55,7 @@ LIST_PAGES = {
     "/sitemap.xml": 3,  # the newest public story, tag and person
     "/sitemap-stories.xml": 2,  # how many pages, then the page
     "/sitemap-sections.xml": 1,
+    "/sitemap-pages.xml": 3,  # the standing pages, the newest stories' times, newest correction
     "/sitemap-tags.xml": 3,  # how many pages, the tags, their newest stories
     "/sitemap-people.xml": 3,
     "/news-sitemap.xml": 2,

@@ -117,6 +117,8 @@ class PageCacheTests(CachedPages, TestCase):
             f"/{day:%Y}/",
             "/rss/",
             "/atom/",
+            "/rss/full/",
+            "/atom/full/",
             "/section/money/rss/",
             "/tag/irs/rss/",
             "/people/ada/atom/",
@@ -379,6 +381,27 @@ class PageCacheTests(CachedPages, TestCase):
         image.alt_text = "The Treasury building at dawn"
         image.save()
         for url in [self.story.get_absolute_url(), "/"]:
+            with self.subTest(url):
+                assert "The Treasury building at dawn" in self.fresh(url).text
+
+    def test_a_body_edit_and_an_edited_inline_picture_show_in_the_full_text_feeds(self):
+        image = make_image(alt_text="The Treasury building")
+        self.story.body = (
+            f'<p>First text.</p><figure class="figure"><img src="{image.file.url}" '
+            f'data-file="{image.pk}"></figure>'
+        )
+        workflow.save_story(self.story, by=self.editor)
+        feeds = ["/rss/full/", "/atom/full/"]
+        self.cache(*feeds)
+        self.story.body = self.story.body.replace("First text.", "Second text.")
+        workflow.save_story(self.story, by=self.editor)
+        for url in feeds:
+            with self.subTest(url):
+                assert "Second text." in self.fresh(url).text
+        self.cache(*feeds)
+        image.alt_text = "The Treasury building at dawn"
+        image.save()
+        for url in feeds:
             with self.subTest(url):
                 assert "The Treasury building at dawn" in self.fresh(url).text
 

@@ -168,6 +168,8 @@ class CanaryTests(TestCase):
             "/",
             "/rss/",
             "/atom/",
+            "/rss/full/",
+            "/atom/full/",
             "/robots.txt",
             "/.well-known/security.txt",
             "/sitemap.xml",

@@ -5,9 +5,17 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 from django.utils.http import http_date
 
-from stories.models import Story
+from stories import workflow
+from stories.models import Correction, Page, Story
+from tests.helpers.accounts import make_user
 from tests.helpers.demo import load_demo
-from tests.helpers.factories import add_byline, hidden_stories, make_person, make_public_story
+from tests.helpers.factories import (
+    add_byline,
+    hidden_stories,
+    make_person,
+    make_public_story,
+    make_section,
+)
 
 NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -111,3 +119,111 @@ class SitemapTests(TestCase):
         for url in ["/sitemap-nope.xml", "/sitemap-stories.xml?p=abc", "/sitemap-stories.xml?p=9"]:
             with self.subTest(url=url):
                 assert self.client.get(url).status_code == 404
+
+
+def local_day(moment):
+    return timezone.localdate(moment).isoformat()
+
+
+class SitePagesSitemapTests(TestCase):
+    """The home page, the standing pages and the corrections page, each with its lastmod."""
+
+    def entries(self):
+        root = ET.fromstring(self.client.get("/sitemap-pages.xml").content)
+        return {
+            url.find("sm:loc", NS).text.removeprefix("http://testserver"): (
+                url.find("sm:lastmod", NS).text if url.find("sm:lastmod", NS) is not None else None
+            )
+            for url in root.findall("sm:url", NS)
+        }
+
+    def test_the_index_lists_the_sitemap_of_pages(self):
+        index = ET.fromstring(self.client.get("/sitemap.xml").content)
+        locations = [loc.text for loc in index.findall("sm:sitemap/sm:loc", NS)]
+        assert "http://testserver/sitemap-pages.xml" in locations
+
+    def test_home_standing_pages_and_corrections_are_listed(self):
+        assert set(self.entries()) == {
+            "/",
+            "/about/",
+            "/ethics/",
+            "/corrections-policy/",
+            "/corrections/",
+        }
+        for path in self.entries():
+            with self.subTest(path=path):
+                assert self.client.get(path).status_code == 200
+
+    def test_the_home_page_changed_with_the_latest_public_story_change(self):
+        now = timezone.now()
+        assert self.entries()["/"] is None  # no public story yet
+        make_public_story(published_at=now - datetime.timedelta(days=9))
+        updated = make_public_story(
+            published_at=now - datetime.timedelta(days=20),
+            last_significant_update=now - datetime.timedelta(days=3),
+        )
+        hidden_stories()  # drafts, embargoed and scheduled stories change nothing readers see
+        assert self.entries()["/"] == local_day(updated.last_significant_update)
+        newest = make_public_story(published_at=now - datetime.timedelta(days=1))
+        assert self.entries()["/"] == local_day(newest.published_at)
+
+    def test_the_corrections_page_changed_with_its_newest_public_correction(self):
+        assert self.entries()["/corrections/"] is None
+        story = make_public_story()
+        correction = Correction.objects.create(story=story, text="We misspelled a name.")
+        Correction.objects.filter(pk=correction.pk).update(
+            published_at=timezone.now() - datetime.timedelta(days=4)
+        )
+        draft = Story.objects.create(headline="Draft", slug="draft", section=story.section)
+        Correction.objects.create(story=draft, text="Not public.")
+        assert self.entries()["/corrections/"] == local_day(
+            timezone.now() - datetime.timedelta(days=4)
+        )
+
+    def test_a_standing_page_changed_when_it_was_saved(self):
+        page = Page.objects.get(slug="ethics")
+        Page.objects.filter(pk=page.pk).update(
+            updated_at=timezone.now() - datetime.timedelta(days=30)
+        )
+        assert self.entries()["/ethics/"] == local_day(
+            timezone.now() - datetime.timedelta(days=30)
+        )
+        page.refresh_from_db()
+        page.body = "<p>New standards.</p>"
+        page.save()
+        assert self.entries()["/ethics/"] == local_day(timezone.now())
+
+
+class SitePagesSitemapPurgeTests(TestCase):
+    """The cached sitemap of pages is purged when any of its lastmods moves, and only then."""
+
+    def get(self, url="/sitemap-pages.xml"):
+        return self.client.get(url)
+
+    def cached(self):
+        self.get()
+        return self.get().get("X-Page-Cache") == "hit"
+
+    def test_every_change_it_shows_purges_it(self):
+        editor = make_user("editor")
+        story = make_public_story()
+        changes = [
+            lambda: workflow.add_correction(story, by=editor, kind="correction", text="Fixed."),
+            lambda: Page.objects.get(slug="about").save(),
+            lambda: Page.objects.create(title="Masthead", slug="masthead", body="<p>Us.</p>"),
+            lambda: workflow.save_story(story, by=editor),
+            lambda: make_public_story(),
+        ]
+        for change in changes:
+            with self.subTest(change=change):
+                assert self.cached()
+                change()
+                assert self.get().get("X-Page-Cache") != "hit"
+        assert "/masthead/" in self.get().text
+
+    def test_a_draft_edit_leaves_it_cached(self):
+        draft = Story.objects.create(headline="Draft", slug="draft", section=make_section())
+        assert self.cached()
+        draft.headline = "Draft, edited"
+        workflow.save_story(draft, by=make_user("editor"))
+        assert self.get().get("X-Page-Cache") == "hit"
