@@ -68,7 +68,9 @@ def test_reader_pages_have_nothing_refused_and_their_structured_data_is_read(dem
         "[...document.querySelectorAll('script[type=\"application/ld+json\"]')]"
         ".map((script) => script.textContent)"
     )
-    assert [json.loads(text)["@id"] for text in data] == [page.url]
+    article, breadcrumbs = [json.loads(text) for text in data]
+    assert article["@id"] == page.url
+    assert breadcrumbs["itemListElement"][-1]["item"] == page.url
     assert policy.violations == []
 
 
