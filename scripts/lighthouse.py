@@ -9,8 +9,9 @@ files and starts gunicorn with ``DEBUG=0`` on 127.0.0.1, as ``make serve`` does.
 pinned Lighthouse (``make lighthouse`` installs it into .tools/lighthouse) with Debian's
 Chromium, headless, against the home page, a story, a tag, a person and the corrections page,
 with the mobile and the desktop presets; prints the four category scores of each and, for a
-score below ``--min`` (100 unless given), the audits that cost it points. Exits 1 if any score
-is below ``--min``, 2 if the site or Lighthouse could not be run.
+score below ``--min`` (100 unless given), the audits that cost it points. With ``--runs N`` each
+is measured N times and the median counts (Lighthouse's own advice against a busy machine's
+noise). Exits 1 if any score is below ``--min`` or the site or Lighthouse could not be run.
 """
 
 import argparse
@@ -20,6 +21,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -129,6 +131,11 @@ def score(category):
     return None if category["score"] is None else round(category["score"] * 100)
 
 
+def median_score(scores):
+    known = [s for s in scores if s is not None]
+    return round(statistics.median(known)) if known else None
+
+
 def losses(data):
     """The audits of each category that scored below 1, by title, with what they found."""
     lost = []
@@ -148,6 +155,10 @@ def main(argv=None):
     parser.add_argument("--preset", choices=PRESETS, action="append", help="mobile, desktop")
     parser.add_argument("--page", action="append", help="a path to measure instead of the five")
     parser.add_argument("--port", type=int, help="the server's port (a free one)")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="runs of each page and preset; the median counts"
+    )
+    parser.add_argument("--reports", type=Path, help="a folder to keep each JSON report in")
     options = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
         sys.exit("lighthouse: Lighthouse is not installed; run `make lighthouse-tools`.")
@@ -183,12 +194,23 @@ def main(argv=None):
         rows, failures = [], []
         for path in pages:
             for preset in options.preset or PRESETS:
-                data = run_lighthouse(origin + path, preset, folder)
-                scores = [score(data["categories"][name]) for name in CATEGORIES]
+                runs = []
+                for run in range(1, max(options.runs, 1) + 1):
+                    data = run_lighthouse(origin + path, preset, folder)
+                    runs.append(data)
+                    if options.reports:
+                        options.reports.mkdir(parents=True, exist_ok=True)
+                        name = path.strip("/").replace("/", "_") or "home"
+                        report = options.reports / f"{name}-{preset}-{run}.json"
+                        report.write_text(json.dumps(data))
+                scores = [
+                    median_score([score(data["categories"][name]) for data in runs])
+                    for name in CATEGORIES
+                ]
                 rows.append((path, preset, scores))
                 print(f"  {preset:8} {path}: {scores}", file=sys.stderr)
                 if any(s is None or s < options.min for s in scores):
-                    failures.append((path, preset, losses(data)))
+                    failures.append((path, preset, sorted({x for d in runs for x in losses(d)})))
     finally:
         if server is not None and server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
