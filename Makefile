@@ -1,5 +1,6 @@
 # The two everyday commands: `make run` serves the demo site, `make test` runs every test.
 # `make serve` runs the site in production mode on this machine (README: "Running in production").
+# `make lighthouse` measures the reader pages with Lighthouse (scripts/lighthouse.py).
 PYTHON ?= python
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,11 @@ export DEBUG ?= 1
 VNU_VERSION ?= 26.9.27
 vnu_jar := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: install run serve worker test browser-tools
+# Lighthouse for `make lighthouse`, kept out of git under .tools/ (12.x runs on Node 20).
+LIGHTHOUSE_VERSION ?= 12.8.2
+lighthouse_cli := .tools/lighthouse/node_modules/lighthouse/cli/index.js
+
+.PHONY: install run serve worker test browser-tools lighthouse lighthouse-tools
 
 install: $(BIN)/.installed
 
@@ -64,4 +69,15 @@ browser-tools: $(vnu_jar)
 
 $(vnu_jar):
 	npm install --prefix .tools/vnu --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	test -f $@
+
+# A throwaway production-mode demo site, measured with the mobile and desktop presets; fails
+# below 100 in any category (LIGHTHOUSE_ARGS="--min 90", "--page /corrections/", ...).
+lighthouse: install lighthouse-tools
+	$(BIN)/python scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
+
+lighthouse-tools: $(lighthouse_cli)
+
+$(lighthouse_cli):
+	npm install --prefix .tools/lighthouse --no-save --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
 	test -f $@

@@ -72,15 +72,19 @@ class PublicOriginTests(TestCase):
 
     def test_feeds_use_the_public_origin(self):
         section_feed = reverse("stories:section-rss", kwargs={"slug": self.story.section.slug})
-        for path in ["/rss/", "/atom/", section_feed, "/corrections/atom/"]:
+        for path in ["/rss/", "/atom/", "/rss/full/", section_feed, "/corrections/atom/"]:
             with self.subTest(path=path):
                 feed = feedparser.parse(self.get(path).content)
                 urls = [feed.feed.link] + [entry.link for entry in feed.entries]
                 urls += [e.href for entry in feed.entries for e in entry.get("enclosures", [])]
+                urls += [
+                    m["url"] for entry in feed.entries for m in entry.get("media_content", [])
+                ]
                 self.assert_ours(urls)
         rss = feedparser.parse(self.get("/rss/").content)
         [entry] = [e for e in rss.entries if e.link == f"{ORIGIN}{self.story.get_absolute_url()}"]
-        assert entry.enclosures[0].href.startswith(f"{ORIGIN}/media/images/")
+        assert entry.enclosures[0].href.startswith(f"{ORIGIN}/media/renditions/")
+        assert entry.media_content[0]["url"] == entry.enclosures[0].href
 
     def test_sitemaps_and_robots_txt_use_the_public_origin(self):
         index = ET.fromstring(self.get("/sitemap.xml").content)
