@@ -163,6 +163,22 @@ class ReportingAnError(TestCase):
         css = open("static/css/site.css").read().split("Readers' feedback forms")[1]  # noqa: SIM115
         assert ".feedback-trap {\n  display: none;" in css
 
+    def test_odd_input_is_a_form_error_or_a_400_never_a_500(self):
+        good = report_data(self.story)
+        for data in [
+            {**good, "text": ["one", "two"], "token": [good["token"], "x"]},
+            {**good, "text": "\x00 nul", "email": "a@" + "b" * 300 + ".example"},
+            {**good, "token": "x" * 10_000},
+            {**good, "name": "n" * 1000},
+        ]:
+            assert self.client.post(self.url, data).status_code == 200
+        too_big = self.client.post(
+            self.url, "text=" + "x" * 3_000_000, content_type="application/x-www-form-urlencoded"
+        )
+        assert too_big.status_code == 400
+        assert self.client.get(self.url, {"token": "x", "text": "y"}).status_code == 200
+        assert ErrorReport.objects.count() == 0
+
     def test_only_get_head_and_post_are_answered(self):
         assert self.client.put(self.url).status_code == 405
         assert self.client.head(self.url).status_code == 200
