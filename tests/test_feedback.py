@@ -187,6 +187,14 @@ class ReportingAnError(TestCase):
 class SendingATip(TestCase):
     url = "/tips/"
 
+    def test_the_form_page_with_its_csrf_token_is_not_compressed(self):
+        # Compressed secrets leak through sizes (BREACH); public pages are compressed.
+        response = self.client.get(self.url, headers={"accept-encoding": "gzip"})
+        assert response.status_code == 200 and "Content-Encoding" not in response
+        assert self.client.get("/", headers={"accept-encoding": "gzip"})["Content-Encoding"] == (
+            "gzip"
+        )
+
     def test_every_page_links_to_the_tip_form_and_it_to_the_secure_ways(self):
         assert 'href="/tips/"' in self.client.get("/").text
         page = self.client.get(self.url)
