@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 from io import StringIO
 
+from cryptography.fernet import Fernet
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail, signing
 from django.core.cache import caches
@@ -214,6 +215,16 @@ class SendingATip(TestCase):
             cursor.execute("SELECT message, contact FROM feedback_tip")
             stored = " ".join(cursor.fetchone())
         assert "road contracts" not in stored and "reader.01" not in stored
+
+    def test_tips_are_encrypted_again_when_the_keys_rotate(self):
+        old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+        with override_settings(SOURCE_ENCRYPTION_KEYS=[old]):
+            Tip.objects.create(message="Old secret", contact="old contact")
+        with override_settings(SOURCE_ENCRYPTION_KEYS=[new, old]):
+            call_command("rotate_source_keys", stdout=StringIO())
+        with override_settings(SOURCE_ENCRYPTION_KEYS=[new]):
+            tip = Tip.objects.get()
+            assert (tip.message, tip.contact) == ("Old secret", "old contact")
 
     def test_the_address_of_the_sender_is_stored_nowhere(self):
         self.client.post(self.url, tip_data(), REMOTE_ADDR="203.0.113.77")
