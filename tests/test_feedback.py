@@ -401,3 +401,37 @@ class HandlingFeedback(TestCase):
         assert set(Tip.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
         assert ErrorReport.objects.count() == 1
         assert "Deleted 1 tip." in out.getvalue()
+
+
+class TheAccessLog:
+    def atoms(self, path):
+        from datetime import timedelta as duration
+        from types import SimpleNamespace
+
+        from gunicorn.config import Config
+
+        from feedback.access_log import AccessLogger
+
+        environ = {
+            "REMOTE_ADDR": "203.0.113.5",
+            "REQUEST_METHOD": "POST",
+            "RAW_URI": path,
+            "PATH_INFO": path,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+        }
+        request = SimpleNamespace(headers=[("X-Forwarded-For", "203.0.113.5")])
+        response = SimpleNamespace(status="302 Found", sent=0, headers=[])
+        return AccessLogger(Config()).atoms(response, request, environ, duration(seconds=1))
+
+
+class AccessLogTests(TheAccessLog, TestCase):
+    def test_the_forms_are_logged_without_the_readers_address(self):
+        for path in [reverse("feedback:tip"), reverse("feedback:report", args=[1])]:
+            atoms = self.atoms(path)
+            assert atoms["h"] == "-" and atoms["{x-forwarded-for}i"] == "-"
+        assert self.atoms("/")["h"] == "203.0.113.5"
+
+    def test_gunicorn_uses_that_logger(self):
+        from tests.test_production_settings import gunicorn_settings
+
+        assert gunicorn_settings()["logger_class"] == "feedback.access_log.AccessLogger"
