@@ -10,3 +10,5 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 # the process that made it: one process then, its threads sharing that one cache.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2")) if os.environ.get("REDIS_URL") else 1
 accesslog = "-"
+# The readers' forms promise to keep no address: their lines are logged without it.
+logger_class = "feedback.access_log.AccessLogger"

@@ -143,10 +143,11 @@ class PublicGZipMiddleware(GZipMiddleware):
 
     Compression with secrets in the page lets an attacker who can inject text learn them
     by watching sizes (BREACH). Public pages carry no secrets: no session, no CSRF token,
-    nothing personal — so compressing them is safe; staff pages are left as they are.
+    nothing personal — so compressing them is safe; staff pages are left as they are, and so
+    is a page a view made for one reader (``private``: a reader's form, with its CSRF token).
     """
 
     def process_response(self, request, response):
-        if not is_anonymous_read(request):
+        if not is_anonymous_read(request) or "private" in response.get("Cache-Control", ""):
             return response
         return super().process_response(request, response)

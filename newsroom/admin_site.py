@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from feedback.desk import waiting_for
 from stories import desk
 
 
@@ -12,4 +13,5 @@ class NewsroomAdminSite(admin.AdminSite):
         context = dict(extra_context or {})
         if request.user.has_perm("stories.view_story"):
             context["desk"] = desk.desk_for(request.user)
+        context["from_readers"] = waiting_for(request.user)
         return super().index(request, context)

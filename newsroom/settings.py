@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "fronts",
     "api",
     "webhooks",
+    "feedback",
     "django_tasks_db",
 ]
 
@@ -339,6 +340,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "desk@localhost")
 NEWSROOM_TAGLINE = os.environ.get(
     "NEWSROOM_TAGLINE", "Independent reporting on government, money and power"
 )
+
+# Readers' error reports and tips (feedback/): messages an hour from one address (counted in
+# this cache under a hash that expires with the hour), seconds a form must have been open
+# before it is sent, days a handled message is kept (``manage.py prune_feedback``), and who is
+# told of each new one (comma-separated addresses; none: nobody is mailed).
+FEEDBACK_RATE_LIMIT = int(os.environ.get("FEEDBACK_RATE_LIMIT", "5"))
+FEEDBACK_RATE_LIMIT_CACHE = "default"
+FEEDBACK_MIN_SECONDS = float(os.environ.get("FEEDBACK_MIN_SECONDS", "3"))
+FEEDBACK_KEEP_DAYS = int(os.environ.get("FEEDBACK_KEEP_DAYS", "90"))
+FEEDBACK_DESK_EMAIL = env_list("FEEDBACK_DESK_EMAIL")
 
 # The cache in front of the site (Varnish, a CDN), purged by surrogate key after each change
 # (caching/frontends.py): "none", "varnish" or "http", at FRONTEND_CACHE_URL (comma-separated

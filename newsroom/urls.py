@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("live/", include("live.urls")),
     *sitemap_urls,
+    path("", include("feedback.urls")),
     path("", include("stories.urls")),
 ]
 

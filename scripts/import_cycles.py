@@ -24,7 +24,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("stories", "fronts", "caching", "accounts", "api", "webhooks", "live", "newsroom")
+PACKAGES = (
+    "stories",
+    "fronts",
+    "caching",
+    "accounts",
+    "api",
+    "webhooks",
+    "live",
+    "feedback",
+    "newsroom",
+)
 SKIP_DIRS = {"migrations", "__pycache__"}
 MODELS = "stories.models"
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.test import Client, TestCase
 from django.utils import timezone
 
+from feedback.models import ErrorReport, Tip
 from fronts.curating import Entry, arrange, save_banner
 from fronts.models import Banner, Front
 from stories import workflow
@@ -92,6 +93,16 @@ class CanaryTests(TestCase):
             update.authors.add(cls.secret_person)
         cls.hidden_live = make_live_story(cls.hidden["draft"])
         add_update(cls.hidden_live, headline=f"{CANARY} update of a draft")
+
+        # What readers sent the newsroom: for editors only.
+        ErrorReport.objects.create(
+            story=cls.main,
+            story_version=cls.main.updated_at,
+            text=f"{CANARY} report",
+            name=f"{CANARY} reporter name",
+            email="zqxcanary@example.org",
+        )
+        Tip.objects.create(message=f"{CANARY} tip", contact=f"{CANARY} tipster")
 
         cls.plant_on_fronts_and_banners()
 
@@ -200,6 +211,9 @@ class CanaryTests(TestCase):
             "/sitemap-stories.xml",
             "/2026/11/",
             "/ethics/",
+            "/tips/",
+            "/contact-securely/",
+            f"/report-an-error/{self.main.pk}/",
             f"/live/{self.main.pk}/rss/",
             f"/live/{self.main.pk}/atom/",
         ]:
@@ -278,6 +292,9 @@ class CanaryTests(TestCase):
             "scheduled update body",
             "embargoed update body",
             "submitted update",
+            "report",
+            "tip",
+            "tipster",
         ]:
             with self.subTest(words=words):
                 page = self.client.get("/search/", {"q": words})

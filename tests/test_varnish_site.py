@@ -7,11 +7,12 @@ purges it by surrogate key when a change commits, before the editor's action ret
 import re
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.utils import timezone
 
+from feedback.models import Tip
 from stories import workflow
 from stories.models import PreviewLink, Story
 from tests.helpers.accounts import make_user
@@ -157,3 +158,24 @@ def test_signed_in_staff_pass_through_and_are_never_stored(varnish, newsroom, cl
         assert response.headers["X-Cache"] != "HIT"
         assert response.headers["Cache-Control"] == "private, no-store"
     assert varnish.get(story.get_absolute_url()).headers["X-Cache"] == "MISS"
+
+
+def test_a_tip_is_sent_through_varnish_from_a_form_it_never_stores(varnish, newsroom, settings):
+    settings.FEEDBACK_MIN_SECONDS = 0
+    for _ in range(2):
+        form = varnish.get("/tips/")
+        assert form.status == 200 and form.headers["X-Cache"] != "HIT"
+        assert form.headers["Cache-Control"] == "private, no-store"
+    cookie = re.search(r"csrftoken=([^;]+)", form.headers["Set-Cookie"]).group(1)
+    fields = dict(re.findall(r'name="(csrfmiddlewaretoken|token)" value="([^"]+)"', form.body))
+    body = urlencode({**fields, "message": "Sent through the cache."})
+    headers = {
+        "Cookie": f"csrftoken={cookie}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    sent = varnish.request("POST", "/tips/", headers, body=body)
+    assert sent.status == 302 and sent.headers["Location"] == "/tips/thanks/"
+    assert Tip.objects.get().message == "Sent through the cache."
+    # Without the cookie the form is refused, as it would be without Varnish.
+    refused = varnish.request("POST", "/tips/", {**headers, "Cookie": ""}, body=body)
+    assert refused.status == 403 and Tip.objects.count() == 1

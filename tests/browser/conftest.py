@@ -191,6 +191,10 @@ def demo(live_server):
         "search with no results": reverse("stories:search") + "?q=zzxq",
         "shared preview": PreviewLink.objects.create(story=draft).get_absolute_url(),
         "retracted story": withdrawn.get_absolute_url(),
+        "report an error form": reverse("feedback:report", args=[story.pk]),
+        "tip form": reverse("feedback:tip"),
+        "thanks for a tip": reverse("feedback:tip-thanks"),
+        "how to reach us securely": Page.objects.get(slug="contact-securely").get_absolute_url(),
         NOT_FOUND: "/no-such-page/",
     }
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from feedback.models import ErrorReport, Tip
 from fronts.models import Banner, Front
 from stories.models import Autosave, Revision, Story, Tag
 from stories.tagging import merge_tags
@@ -162,8 +163,17 @@ def admin_pages():
     tomorrow = timezone.localtime() + timedelta(days=1)
     banner = Banner.objects.first()
 
+    report = ErrorReport.objects.create(
+        story=story, story_version=story.updated_at, text="The date is wrong.", email="a@b.example"
+    )
+    tip = Tip.objects.create(message="Look at the contracts.", contact="By post")
+
     admin = "admin:stories_"
     return {
+        "error report list": reverse("admin:feedback_errorreport_changelist"),
+        "error report": reverse("admin:feedback_errorreport_change", args=[report.pk]),
+        "tip list": reverse("admin:feedback_tip_changelist"),
+        "tip": reverse("admin:feedback_tip_change", args=[tip.pk]),
         "desk (the admin home)": reverse("admin:index"),
         "front list": reverse(f"{front}changelist"),
         "front arranging page": reverse(f"{front}change", args=[home.pk]) + "?q=IRS",
@@ -250,3 +260,18 @@ def test_the_body_length_is_told_once_typing_pauses_and_given_with_the_body(page
         re.compile(r"Length: 3 of 5 words, 17 characters\.$")
     )
     expect(page.locator("#headline-count")).to_have_text("0 of 200 characters")
+
+
+def test_a_feedback_form_sent_back_with_errors_has_no_axe_violation(demo, page, axe_violations):
+    page.goto(demo["tip form"])
+    page.get_by_label("How can we reach you? (optional)").fill("a phone number")
+    page.get_by_role("button", name="Send the tip").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Your message was not sent")
+    expect(page.get_by_label("How can we reach you? (optional)")).to_have_value("a phone number")
+    # The summary links to the field, which names its error.
+    summary.get_by_role("link", name="Your tip: This field is required.").click()
+    message = page.get_by_role("textbox", name="Your tip")
+    expect(message).to_be_focused()
+    expect(message).to_have_accessible_description(re.compile("This field is required"))
+    assert not axe_violations(page)

@@ -66,3 +66,19 @@ def test_the_front_admin_pages_have_no_nu_checker_error(demo, client, vnu):
         if found
     ]
     assert not report, "\n".join(["Nu HTML checker errors:", *report])
+
+
+def test_a_feedback_form_sent_back_with_errors_has_no_nu_checker_error(demo, client, vnu):
+    documents = {
+        "tip form with errors": client.post(demo["tip form"], {"contact": "x"}),
+        "report form with errors": client.post(demo["report an error form"], {"email": "x"}),
+    }
+    for name, response in documents.items():
+        assert response.status_code == 200 and "Your message was not sent" in response.text
+        documents[name] = response.content.decode()
+    report = [
+        f"{name}:\n    " + "\n    ".join(found)
+        for name, found in vnu.errors(documents).items()
+        if found
+    ]
+    assert not report, "\n".join(["Nu HTML checker errors:", *report])

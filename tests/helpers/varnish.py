@@ -60,14 +60,19 @@ class Varnish:
         return urlsplit(self.url).port
 
     def request(
-        self, method: str, path: str, headers: dict | None = None, source: str = "127.0.0.1"
+        self,
+        method: str,
+        path: str,
+        headers: dict | None = None,
+        source: str = "127.0.0.1",
+        body: str | None = None,
     ) -> Response:
         """Send one request from ``source``, an address of this machine."""
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=10, source_address=(source, 0)
         )
         try:
-            connection.request(method, path, headers=headers or {})
+            connection.request(method, path, body=body, headers=headers or {})
             answer = connection.getresponse()
             body = answer.read().decode()
             return Response(answer.status, answer.reason, answer.headers, body)

@@ -1,17 +1,23 @@
 from cryptography.fernet import InvalidToken
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import TextField, Value
 from django.db.models.functions import Cast
 
 from stories import encryption
-from stories.models import Citation, Revision, Source
+from stories.models import Revision
 
-ENCRYPTED_COLUMNS = [
-    (Source, "contact_details"),
-    (Source, "private_notes"),
-    (Citation, "sealed_source"),
-]
+
+def encrypted_columns():
+    """Every encrypted field of every installed model: sources' secrets, and whatever else
+    the apps encrypt with the same keys (readers' tips)."""
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, encryption.EncryptedTextField)
+    ]
 
 
 class Tally:
@@ -36,14 +42,14 @@ class Command(BaseCommand):
     help = (
         "Encrypt every source secret again with the first of SOURCE_ENCRYPTION_KEYS: contact "
         "details, private notes and the sources of anonymous citations, in stories and in "
-        "their revisions. Once it reports nothing left to re-encrypt, the other keys can be "
+        "their revisions, and readers' tips. Once it reports nothing left to re-encrypt, the other keys can be "
         "removed. Running it again changes nothing."
     )
 
     def handle(self, *args, **options):
         tally = Tally()
         with transaction.atomic():
-            for model, field in ENCRYPTED_COLUMNS:
+            for model, field in encrypted_columns():
                 self.rotate_column(tally, model, field)
             self.rotate_revisions(tally)
         self.stdout.write(
