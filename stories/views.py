@@ -208,7 +208,7 @@ def page_detail(request, slug):
 
 @require_safe
 def contact(request):
-    """How to reach the newsroom: the About page's contact section, for now."""
+    """A short address for how to reach the newsroom: the About page's contact section."""
     return redirect(address("stories:page", slug=Page.ABOUT) + "#contact")
 
 

@@ -412,6 +412,7 @@ class AboutPageTests(TestCase):
         assert "OWNERSHIP-TEXT" in ownership
         contact = text[text.index('id="contact"') :]
         assert "CONTACT-TEXT" in contact
+        assert 'href="/tips/"' in contact and 'href="/contact-securely/"' in contact
         for href in ['href="/ethics/"', 'href="/corrections-policy/"', 'href="/corrections/"']:
             assert href in text
         data = structured_data(response, "AboutPage")
