@@ -473,6 +473,8 @@ class AdminTests(TestCase):
             "published_at_1": "",
             "embargo_until_0": "",
             "embargo_until_1": "",
+            "citations-TOTAL_FORMS": "0",
+            "citations-INITIAL_FORMS": "0",
             "corrections-TOTAL_FORMS": "0",
             "corrections-INITIAL_FORMS": "0",
             "_save": "Save",

@@ -410,6 +410,8 @@ def _update_form(story, **changes):
         "headline": f"Filed {next(_runs)}",
         "body": "<p>Filed.</p>",
         "status": LiveUpdate.Status.SUBMITTED,
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
         "_save": "Save",
