@@ -1,9 +1,13 @@
 """Live updates cite their sources as stories do, and keep a history editors can compare and
 restore; a save from a stale version of an update is refused."""
 
+import io
+
+from cryptography.fernet import Fernet
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.db.models import ProtectedError
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,6 +129,28 @@ class SourcesTests(TestCase):
         assert list(Source.objects.with_public_document()) == [document]
         workflow.save_update(update, by=self.editor, status=Status.DRAFT)
         assert not Source.objects.with_public_document().exists()
+
+
+class KeyRotationTests(TestCase):
+    def test_rotating_keys_re_encrypts_an_updates_anonymous_source_and_its_revisions(self):
+        old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+        editor = make_user("editor")
+        with override_settings(SOURCE_ENCRYPTION_KEYS=[old]):
+            story, secret = make_live_story(), make_source(name="Hidden Name")
+            update = workflow.file_update(story, by=editor, body="<p>x</p>")
+            LiveUpdateCitation.objects.create(
+                update=update, source=secret, is_anonymous=True, public_description="an aide"
+            )
+            workflow.save_update(update, by=editor)
+        with override_settings(SOURCE_ENCRYPTION_KEYS=[new, old]):
+            out = io.StringIO()
+            call_command("rotate_source_keys", stdout=out)
+            # The citation's sealed source and its copy in the second revision.
+            assert "Re-encrypted 2 values with the newest key" in out.getvalue()
+        with override_settings(SOURCE_ENCRYPTION_KEYS=[new]):
+            assert LiveUpdateCitation.objects.get().cited_source == secret
+            [cited] = update.revisions.first().snapshot["citations"]
+            assert cited_source_id(cited) == secret.pk
 
 
 class RevisionTests(TestCase):

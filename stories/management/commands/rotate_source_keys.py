@@ -1,17 +1,29 @@
 from cryptography.fernet import InvalidToken
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import TextField, Value
 from django.db.models.functions import Cast
 
 from stories import encryption
-from stories.models import Citation, Revision, Source
+from stories.models import Source
+from stories.models.revisions import RecordedRevision
+from stories.models.sources import citation_models
 
-ENCRYPTED_COLUMNS = [
-    (Source, "contact_details"),
-    (Source, "private_notes"),
-    (Citation, "sealed_source"),
-]
+
+def encrypted_columns():
+    """Sources' secrets, and the sealed source of every kind of citation (stories', live
+    updates')."""
+    return [
+        (Source, "contact_details"),
+        (Source, "private_notes"),
+        *((model, "sealed_source") for model in citation_models()),
+    ]
+
+
+def revision_models():
+    """Every kind of revision, whose snapshots keep anonymous citations' sources sealed."""
+    return [model for model in apps.get_models() if issubclass(model, RecordedRevision)]
 
 
 class Tally:
@@ -35,17 +47,18 @@ class Tally:
 class Command(BaseCommand):
     help = (
         "Encrypt every source secret again with the first of SOURCE_ENCRYPTION_KEYS: contact "
-        "details, private notes and the sources of anonymous citations, in stories and in "
-        "their revisions. Once it reports nothing left to re-encrypt, the other keys can be "
+        "details, private notes and the sources of anonymous citations, in stories and live "
+        "updates and in their revisions. Once it reports nothing left to re-encrypt, the other keys can be "
         "removed. Running it again changes nothing."
     )
 
     def handle(self, *args, **options):
         tally = Tally()
         with transaction.atomic():
-            for model, field in ENCRYPTED_COLUMNS:
+            for model, field in encrypted_columns():
                 self.rotate_column(tally, model, field)
-            self.rotate_revisions(tally)
+            for model in revision_models():
+                self.rotate_revisions(tally, model)
         self.stdout.write(
             f"Re-encrypted {tally.rotated} values with the newest key; "
             f"{tally.current} already used it."
@@ -66,8 +79,8 @@ class Command(BaseCommand):
                 token = Value(rotated, output_field=TextField())
                 model.objects.filter(pk=pk).update(**{field: token})
 
-    def rotate_revisions(self, tally):
-        sealed = Revision.objects.annotate(text=Cast("snapshot", TextField())).filter(
+    def rotate_revisions(self, tally, model):
+        sealed = model.objects.annotate(text=Cast("snapshot", TextField())).filter(
             text__contains='"sealed_source"'
         )
         for revision in sealed.only("snapshot").iterator():
