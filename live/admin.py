@@ -83,7 +83,8 @@ class UpdateForm(VersionedForm):
         return cleaned
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(admin.StackedInline):
+    # Stacked rather than tabular: a tabular inline heads its first column with nothing.
     model = LiveUpdateCorrection
     extra = 0
     fields = ["text", "published_at"]

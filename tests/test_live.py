@@ -578,3 +578,6 @@ class DemoTests(TestCase):
         page = self.client.get(self.story.get_absolute_url()).text
         assert "Key events" in page and "What we know" in page
         assert json_ld(page)["@type"] == "LiveBlogPosting"
+        # Updates cite their sources; the anonymous one only as readers may know it.
+        assert "two people briefed on the decision" in page and "In a statement:" in page
+        assert "Demo Source" not in page

@@ -9,6 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from fronts.models import Banner, Front
+from live import workflow as live_workflow
+from live.models import LiveUpdate
 from stories.models import Autosave, Revision, Story, Tag
 from stories.tagging import merge_tags
 from tests.helpers.browser import MAIN_STORY, expected_status, log_in, make_staff, type_body
@@ -62,8 +64,19 @@ def admin_pages():
     tomorrow = timezone.localtime() + timedelta(days=1)
     banner = Banner.objects.first()
 
+    # A live update with its history: saved twice, the second time with a new headline.
+    update = LiveUpdate.objects.filter(story__slug="krause-resignation-live").first()
+    update.headline = f"{update.headline}, on the record"
+    live_workflow.save_update(update, by=chief)
+    first, second = update.revisions.order_by("-pk")[:2][::-1]
+    updates = "admin:live_liveupdate_"
+
     admin = "admin:stories_"
     return {
+        "live update change form": reverse(f"{updates}change", args=[update.pk]),
+        "live update revision history": reverse(f"{updates}revisions", args=[update.pk]),
+        "live update revision diff": reverse(f"{updates}compare", args=[update.pk])
+        + f"?a={first.pk}&b={second.pk}",
         "desk (the admin home)": reverse("admin:index"),
         "front list": reverse(f"{front}changelist"),
         "front arranging page": reverse(f"{front}change", args=[home.pk]) + "?q=IRS",
