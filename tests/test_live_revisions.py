@@ -106,6 +106,26 @@ class SourcesTests(TestCase):
         [citation] = LiveUpdateCitation.objects.all()
         assert citation.source_id is None and citation.cited_source_id == self.secret.pk
 
+    def test_renaming_a_cited_source_or_removing_a_citation_purges_the_story_page(self):
+        update = self.publish_citing()
+        page = self.story.get_absolute_url()
+
+        def rename():
+            source = Source.objects.get(pk=self.named.pk)
+            source.name = "Town Hall"
+            source.save()
+
+        def uncite():
+            update.citations.get(is_anonymous=True).delete()
+
+        for change in (rename, uncite):
+            with self.subTest(change.__name__):
+                self.client.get(page)
+                assert self.client.get(page)["X-Page-Cache"] == "hit"
+                change()
+                assert self.client.get(page)["X-Page-Cache"] == "miss"
+        assert "Town Hall" in self.client.get(page).content.decode()
+
     def test_an_anonymous_source_needs_a_public_description(self):
         self.client.force_login(self.reporter)
         data = update_post_data(story=self.story.pk) | citation_fields(
