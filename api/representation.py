@@ -251,6 +251,18 @@ def _detailed(stories):
 LIVE_UPDATES = 100
 
 
+def _citation(origin, citation):
+    """What readers see of a story's or an update's source: never who an anonymous one is."""
+    return {
+        "cited_as": citation.cited_as,
+        "cited_as_label": citation.get_cited_as_display(),
+        "name": citation.public_name,
+        "url": _absolute(origin, citation.public_url) if citation.public_url else None,
+        "is_anonymous": citation.is_anonymous,
+        "supports": citation.supports,
+    }
+
+
 def live(story, origin, now):
     """A live story's coverage and newest public updates (one query), or None."""
     coverage = getattr(story, "live_coverage", None)
@@ -282,6 +294,7 @@ def live(story, origin, now):
                     {"id": c.pk, "text": c.text, "published_at": iso(c.published_at)}
                     for c in update.correction_list
                 ],
+                "citations": [_citation(origin, c) for c in update.citation_list],
             }
             for update in updates
         ],
@@ -324,17 +337,7 @@ def story_detail(story_id, origin, now, embargo_access=False):
             for person in people_list
         ],
         corrections=[correction(c, origin) for c in corrections_read_with(story)],
-        citations=[
-            {
-                "cited_as": citation.cited_as,
-                "cited_as_label": citation.get_cited_as_display(),
-                "name": citation.public_name,
-                "url": _absolute(origin, citation.public_url) if citation.public_url else None,
-                "is_anonymous": citation.is_anonymous,
-                "supports": citation.supports,
-            }
-            for citation in citations_of(story=story.pk)
-        ],
+        citations=[_citation(origin, citation) for citation in citations_of(story=story.pk)],
         related=[story_summary(other, origin, now) for other in related],
         live=live(story, origin, now),
     )

@@ -143,6 +143,7 @@ class LiveUpdate(Schema):
     pinned: bool
     key_event: bool
     corrections: list[LiveUpdateCorrection]
+    citations: list[Citation] = Field(description="How we reported this update.")
 
 
 class LiveCoverage(Schema):

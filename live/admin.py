@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from stories.admin.base import NewsroomAdmin
-from stories.admin.stories import BODY_EXTENSIONS
+from stories.admin.stories import BODY_EXTENSIONS, CitationInline
 from stories.admin.versions import VersionedAdminMixin
 from stories.forms import VersionedForm
 from stories.models import Story
 
-from . import workflow
-from .models import LiveCoverage, LiveUpdate, LiveUpdateCorrection
+from . import revision_views, workflow
+from .models import LiveCoverage, LiveUpdate, LiveUpdateCitation, LiveUpdateCorrection
 
 
 @admin.register(LiveCoverage)
@@ -83,7 +83,8 @@ class UpdateForm(VersionedForm):
         return cleaned
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(admin.StackedInline):
+    # Stacked rather than tabular: a tabular inline heads its first column with nothing.
     model = LiveUpdateCorrection
     extra = 0
     fields = ["text", "published_at"]
@@ -92,6 +93,22 @@ class CorrectionInline(admin.TabularInline):
         return workflow.is_editor(request.user)
 
     has_add_permission = has_change_permission = has_delete_permission = _editor
+
+
+class UpdateCitationInline(CitationInline):
+    """The sources an update cites, edited as a story's are, by whoever may edit the update."""
+
+    model = LiveUpdateCitation
+
+    def has_view_permission(self, request, obj=None):
+        return workflow.can_file(request.user)
+
+    def _may_edit(self, request, obj=None):
+        if obj is None:
+            return workflow.can_file(request.user)
+        return workflow.can_change(request.user, obj)
+
+    has_add_permission = has_change_permission = has_delete_permission = _may_edit
 
 
 @admin.register(LiveUpdate)
@@ -103,7 +120,7 @@ class LiveUpdateAdmin(VersionedAdminMixin, NewsroomAdmin):
     search_fields = ["headline", "body", "story__headline"]
     autocomplete_fields = ["authors"]
     date_hierarchy = "published_at"
-    inlines = [CorrectionInline]
+    inlines = [UpdateCitationInline, CorrectionInline]
     fieldsets = [
         (None, {"fields": ["story", "headline", "body", "authors"]}),
         ("Publishing", {"fields": ["status", "published_at", "embargo_until"]}),
@@ -114,6 +131,17 @@ class LiveUpdateAdmin(VersionedAdminMixin, NewsroomAdmin):
     class Media:
         css = {"all": ["css/admin-rich-text.css"]}
         js = ["js/admin-autocomplete-labels.js", "js/admin-rich-text-label.js"]
+
+    def get_urls(self):
+        return [*revision_views.urls(self), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        update = self.get_object(request, object_id)
+        context = {
+            "can_see_revisions": update is not None
+            and revision_views.may_see_history(self, request, update)
+        }
+        return super().change_view(request, object_id, form_url, context | (extra_context or {}))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -138,11 +166,16 @@ class LiveUpdateAdmin(VersionedAdminMixin, NewsroomAdmin):
         request.live_update = obj
 
     def save_related(self, request, form, formsets, change):
+        def save_inlines():
+            for formset in formsets:
+                self.save_formset(request, form, formset, change)
+
         workflow.save_update(
-            request.live_update, by=request.user, authors=form.cleaned_data["authors"]
+            request.live_update,
+            by=request.user,
+            authors=form.cleaned_data["authors"],
+            save_related=save_inlines,
         )
-        for formset in formsets:
-            self.save_formset(request, form, formset, change)
 
     @admin.action(description="Publish the selected updates", permissions=["publish"])
     def publish(self, request, queryset):

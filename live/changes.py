@@ -1,7 +1,7 @@
 """What a change to live coverage means for readers: the story it belongs to changed.
 
 Every save, delete or author change of an update (or of the coverage, or of a correction to
-an update) adds the story to the transaction's change record (``stories.changes``), whichever
+an update or a source it cites) adds the story to the transaction's change record (``stories.changes``), whichever
 path made it: the page cache then purges the story's pages, its feeds of updates and the
 polling fragment, all of which are labelled with the story.
 """
@@ -14,9 +14,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from stories import changes
+from stories.models import Source
 from stories.tasks import reindex
 
-from .models import LiveCoverage, LiveUpdate, LiveUpdateCorrection
+from .models import LiveCoverage, LiveUpdate, LiveUpdateCitation, LiveUpdateCorrection
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def next_update_change():
 
 
 def _story_of(instance):
-    if isinstance(instance, LiveUpdateCorrection):
+    if isinstance(instance, LiveUpdateCorrection | LiveUpdateCitation):
         return LiveUpdate.objects.filter(pk=instance.update_id).values_list("story", flat=True)
     return [instance.story_id]
 
@@ -53,6 +54,15 @@ def _changed(sender, instance, raw=False, **kwargs):
     published = isinstance(instance, LiveUpdate) and instance.status == LiveUpdate.Status.PUBLISHED
     actions = {instance.story_id: f"{LIVE_UPDATE}{instance.pk}"} if published else None
     changes.touch(stories=stories, actions=actions, using=using)
+
+
+def _source_changed(sender, instance, raw=False, **kwargs):
+    # As for stories (``stories.changes``): the pages naming the source are purged.
+    if raw:
+        return
+    citing = LiveUpdateCitation.objects.filter(source=instance, is_anonymous=False)
+    stories = citing.values_list("update__story", flat=True).distinct()
+    changes.touch(stories=list(stories), using=instance._state.db)
 
 
 def _authors_changed(sender, instance, action, **kwargs):
@@ -93,10 +103,11 @@ def reindex_when_public(record):
 
 
 def connect():
-    for model in (LiveCoverage, LiveUpdate, LiveUpdateCorrection):
+    for model in (LiveCoverage, LiveUpdate, LiveUpdateCorrection, LiveUpdateCitation):
         name = model._meta.model_name
         post_save.connect(_changed, sender=model, dispatch_uid=f"live_{name}_saved")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"live_{name}_deleted")
+    post_save.connect(_source_changed, sender=Source, dispatch_uid="live_source_saved")
     m2m_changed.connect(
         _authors_changed, sender=LiveUpdate.authors.through, dispatch_uid="live_authors"
     )

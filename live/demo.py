@@ -13,7 +13,7 @@ from stories.models import Story
 from stories.workflow import SYSTEM
 
 from . import workflow
-from .models import LiveCoverage
+from .models import LiveCoverage, LiveUpdateCitation
 
 STORY = "krause-resignation-live"
 SUMMARY = """
@@ -26,6 +26,17 @@ agreement on taxpayer records.</li>
 </ul>
 """
 STARTED, CLOSED = "2026-11-24T09:35:00", "2026-11-24T18:00:00"
+
+# The sources updates cite, by their headline: (source key, how cited, anonymous as).
+CITED = {
+    "Commissioner submits her resignation": [
+        ("insider", LiveUpdateCitation.CitedAs.ACCORDING_TO, "two people briefed on the decision")
+    ],
+    "Treasury confirms she is leaving": [("treasury", LiveUpdateCitation.CitedAs.STATEMENT, "")],
+    "What the letter says, and what it does not": [
+        ("letter", LiveUpdateCitation.CitedAs.DOCUMENT, "")
+    ],
+}
 
 # (time, headline, body, authors, key event, pinned)
 UPDATES = [
@@ -96,9 +107,9 @@ def _local(value):
     return naive.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
-def load_live_coverage(people) -> list[str]:
+def load_live_coverage(people, sources) -> list[str]:
     """Make the demo's live story live with its updates, unless it already is; return what was
-    created. ``people`` maps the demo people's slugs to them."""
+    created. ``people`` and ``sources`` map the demo's keys to them."""
     story = Story.objects.filter(slug=STORY).first()
     if story is None or LiveCoverage.objects.filter(story=story).exists():
         return []
@@ -113,6 +124,16 @@ def load_live_coverage(people) -> list[str]:
             authors=[people[slug] for slug in authors],
             published_at=_local(when),
         )
+        cited = CITED.get(headline, [])
+        for position, (key, cited_as, anonymous_as) in enumerate(cited, start=1):
+            LiveUpdateCitation.objects.create(
+                update=update,
+                source=sources[key],
+                cited_as=cited_as,
+                is_anonymous=bool(anonymous_as),
+                public_description=anonymous_as,
+                position=position,
+            )
         if key_event:
             workflow.mark_key_event(update, by=SYSTEM)
         if pinned:

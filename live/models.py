@@ -12,7 +12,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from stories.models import Image, Person, Story
+from stories.models import Image, Person, Source, Story
+from stories.models.revisions import (
+    BASELINE_SUMMARY,
+    RecordedRevision,
+    citation_snapshot,
+    opened,
+)
+from stories.models.sources import CitationQuerySet, CitedSource, citation_constraints
 from stories.models.versions import Versioned
 from stories.sanitize import clean_html
 
@@ -219,3 +226,91 @@ class LiveUpdateCorrection(models.Model):
 
     def __str__(self):
         return f"Correction on {self.update}"
+
+
+class LiveUpdateCitationQuerySet(CitationQuerySet):
+    def seen_by_readers(self):
+        """Citations shown to readers: those of public updates."""
+        return self.filter(update__in=LiveUpdate.objects.public())
+
+
+class LiveUpdateCitation(CitedSource):
+    """How one live update relies on one source: the rules of a story's citations."""
+
+    update = models.ForeignKey(LiveUpdate, on_delete=models.CASCADE, related_name="citations")
+    # As on a story's citation: null in the database for an anonymous one (``seal``).
+    source = models.ForeignKey(
+        Source, null=True, on_delete=models.PROTECT, related_name="update_citations"
+    )
+
+    objects = LiveUpdateCitationQuerySet.as_manager()
+    cites_for = "update"
+
+    class Meta(CitedSource.Meta):
+        verbose_name = "source cited in a live update"
+        verbose_name_plural = "sources cited in live updates"
+        constraints = citation_constraints("update", "liveupdatecitation")
+
+    @property
+    def cited_in(self):
+        return self.update
+
+
+# What a revision of an update keeps. Restoring brings back the content; the publication
+# fields and the editors' marks are recorded and compared, but change only through the
+# workflow (``live.workflow``), so that a restore never publishes, reschedules or pins.
+UPDATE_CONTENT_FIELDS = ["headline", "body"]
+UPDATE_PUBLICATION_FIELDS = ["status", "published_at", "embargo_until", "pinned", "key_event"]
+UPDATE_SNAPSHOT_KEYS = [*UPDATE_CONTENT_FIELDS, "authors", *UPDATE_PUBLICATION_FIELDS, "citations"]
+
+
+def take_update_snapshot(update) -> dict:
+    """The update as stored now, as JSON-ready data; anonymous sources stay encrypted."""
+    update = LiveUpdate.objects.get(pk=update.pk)
+    data = {}
+    for name in UPDATE_CONTENT_FIELDS + UPDATE_PUBLICATION_FIELDS:
+        value = getattr(update, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    data["authors"] = sorted(update.authors.values_list("pk", flat=True))
+    citations = sorted(
+        LiveUpdateCitation.objects.filter(update=update),
+        key=lambda c: (c.position, c.cited_source_id or 0),
+    )
+    data["citations"] = [citation_snapshot(citation) for citation in citations]
+    return data
+
+
+class LiveUpdateRevision(RecordedRevision):
+    """A live update as it was after one save (``live.workflow.save_update``)."""
+
+    update = models.ForeignKey(LiveUpdate, on_delete=models.CASCADE, related_name="revisions")
+
+    class Meta(RecordedRevision.Meta):
+        verbose_name = "revision of a live update"
+
+    def __str__(self):
+        return f"Revision {self.pk} of {self.update}"
+
+    @classmethod
+    def record(cls, update, user=None, summary=""):
+        """Store the update as it is now in the database as its newest revision."""
+        snapshot = take_update_snapshot(update)
+        previous = cls.objects.filter(update=update).order_by("-pk").first()
+        changed = []
+        if previous is not None:
+            before, after = opened(previous.snapshot), opened(snapshot)
+            changed = [key for key in UPDATE_SNAPSHOT_KEYS if before.get(key) != after.get(key)]
+        return cls.objects.create(
+            update=update,
+            created_by=user,
+            summary=summary,
+            snapshot=snapshot,
+            changed_fields=changed,
+        )
+
+    @classmethod
+    def baseline(cls, update):
+        """Record an update that has no revisions yet (saved before they were kept), so that
+        its first recorded change can be compared with what was there before."""
+        if not cls.objects.filter(update=update).exists():
+            cls.record(update, summary=BASELINE_SUMMARY)

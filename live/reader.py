@@ -15,11 +15,11 @@ from django.utils.html import strip_tags
 
 import caching
 from stories.aggregates import json_list, read
-from stories.models import Person, Story
+from stories.models import Person, Source, Story
 from stories.pagination import ListPage, page_number
 from stories.structured_data import iso, person_reference
 
-from .models import LiveUpdate, LiveUpdateCorrection
+from .models import LiveUpdate, LiveUpdateCitation, LiveUpdateCorrection
 
 PAGE_SIZE = 20
 # The polling fragment carries this many of the newest updates; readers' pages ask for it
@@ -50,13 +50,49 @@ def _corrections_of_each():
     )
 
 
+def _citations_of_each():
+    # What readers see of a source, as a story page shows it (``stories.story_page``): an
+    # anonymous citation's source is sealed, so its row holds no source to read.
+    return json_list(
+        LiveUpdateCitation.objects.filter(update=OuterRef("pk")).values("update"),
+        ordering=("position", "id"),
+        id="id",
+        position="position",
+        cited_as="cited_as",
+        supports="supports",
+        is_anonymous="is_anonymous",
+        public_description="public_description",
+        name="source__name",
+        url="source__url",
+        document="source__document",
+        document_is_public="source__document_is_public",
+    )
+
+
+def _citation(fields):
+    named = Source(
+        name=fields.pop("name"),
+        url=fields.pop("url"),
+        document=fields.pop("document"),
+        document_is_public=fields.pop("document_is_public"),
+    )
+    citation = LiveUpdateCitation(pk=fields.pop("id"), **fields)
+    if not citation.is_anonymous:
+        citation.source = named
+    return citation
+
+
 def public_updates(story, now):
     """The public updates of ``story`` with what a reader sees of each, newest first."""
     return (
         LiveUpdate.objects.public(now)
         .filter(story=story)
         .only(*STREAM_FIELDS)
-        .annotate(author_data=_authors_of_each(), correction_data=_corrections_of_each())
+        .annotate(
+            author_data=_authors_of_each(),
+            correction_data=_corrections_of_each(),
+            citation_data=_citations_of_each(),
+        )
         .order_by("-published_at", "-pk")
     )
 
@@ -73,7 +109,8 @@ def _moment(text):
 
 
 def complete(updates):
-    """Turn the JSON lists read with ``updates`` into ``author_list`` and ``correction_list``."""
+    """Turn the JSON lists read with ``updates`` into ``author_list``, ``correction_list``
+    and ``citation_list``."""
     people = set()
     for update in updates:
         authors = read(update.author_data)
@@ -90,6 +127,8 @@ def complete(updates):
             ),
             key=lambda c: (c.published_at, c.pk),
         )
+        citations = sorted(read(update.citation_data), key=lambda c: (c["position"], c["id"]))
+        update.citation_list = [_citation(fields) for fields in citations]
     caching.label_rows(Person, people)
     return updates
 

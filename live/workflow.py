@@ -14,9 +14,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from stories import changes
+from stories.models import Person, Source
+from stories.models.revisions import cited_source_id
+from stories.revisions import RestoreError
 from stories.workflow import SYSTEM
 
-from .models import PUBLISH_PERMISSION, LiveCoverage, LiveUpdate, LiveUpdateCorrection
+from .models import (
+    PUBLISH_PERMISSION,
+    UPDATE_CONTENT_FIELDS,
+    LiveCoverage,
+    LiveUpdate,
+    LiveUpdateCitation,
+    LiveUpdateCorrection,
+    LiveUpdateRevision,
+)
 
 Status = LiveUpdate.Status
 FILE_PERMISSION = "live.add_liveupdate"
@@ -128,11 +139,16 @@ def file_update(story, *, by, body, headline="", authors=(), status=None, **fiel
 
 
 @transaction.atomic
-def save_update(update, *, by, status=None, authors=None) -> LiveUpdate:
-    """Save ``update`` as ``by`` edited it, moving it to ``status`` if given.
+def save_update(
+    update, *, by, status=None, authors=None, save_related=None, summary=""
+) -> LiveUpdate:
+    """Save ``update`` as ``by`` edited it, moving it to ``status`` if given, and record the
+    result as its newest revision.
 
     A version saved since ``update`` was loaded raises ``VersionConflict``; a reporter's save
-    keeps the editors' fields (pin, key event) as stored.
+    keeps the editors' fields (pin, key event) as stored. ``save_related`` (the admin's
+    inlines: sources cited, corrections) runs once the update is saved, before the revision
+    is taken.
     """
     story = update.story
     coverage = coverage_of(story)
@@ -163,6 +179,9 @@ def save_update(update, *, by, status=None, authors=None) -> LiveUpdate:
     update.save()
     if authors is not None:
         update.authors.set(authors)
+    if save_related is not None:
+        save_related()
+    LiveUpdateRevision.record(update, _user(by), summary=summary)
     return update
 
 
@@ -187,8 +206,7 @@ def pin(update, *, by, pinned=True) -> LiveUpdate:
         )
         for other in others:
             other.pinned = False
-            other.changed_by = _user(by)
-            other.save()
+            save_update(other, by=by)
     update.pinned = pinned
     return save_update(update, by=by)
 
@@ -209,3 +227,54 @@ def correct_update(update, *, by, text, at=None) -> LiveUpdateCorrection:
     )
     changes.touch(stories=[update.story_id])
     return correction
+
+
+@transaction.atomic
+def restore_update(revision, *, by) -> LiveUpdateRevision:
+    """Bring back the headline, text, authors and sources of ``revision`` as its update's
+    newest revision, saved as any edit of the update is (``save_update``): the same
+    permission, the same purge and reindex. The status, time, embargo, pin and key event stay
+    as they are, so a restore never publishes. Raises ``RestoreError`` when the revision
+    refers to a person or source since deleted, or to a source no key can open.
+    """
+    update = (
+        LiveUpdate.objects.select_for_update().select_related("story").get(pk=revision.update_id)
+    )
+    _require(can_change(by, update), "Only an editor changes a published update.")
+    data = revision.snapshot
+    if any(c["is_anonymous"] and cited_source_id(c) is None for c in data["citations"]):
+        raise RestoreError(
+            "This revision cannot be restored: none of the keys in SOURCE_ENCRYPTION_KEYS opens "
+            "the source of one of its anonymous citations. Add the key it was made with back."
+        )
+    sources = {cited_source_id(c) for c in data["citations"]}
+    if Person.objects.filter(pk__in=data["authors"]).count() < len(data["authors"]) or (
+        Source.objects.filter(pk__in=sources).count() < len(sources)
+    ):
+        raise RestoreError(
+            "This revision cannot be restored: one of its authors or sources has since been "
+            "deleted."
+        )
+    for name in UPDATE_CONTENT_FIELDS:
+        setattr(update, name, data[name])
+
+    def bring_back_citations():
+        LiveUpdateCitation.objects.filter(update=update).delete()
+        LiveUpdateCitation.objects.bulk_create(
+            LiveUpdateCitation(
+                update=update,
+                source_id=cited_source_id(values),
+                **{k: v for k, v in values.items() if k not in ("source", "sealed_source")},
+            )
+            for values in data["citations"]
+        )
+
+    when = timezone.localtime(revision.created_at).strftime("%b %-d, %Y %H:%M")
+    save_update(
+        update,
+        by=by,
+        authors=data["authors"],
+        save_related=bring_back_citations,
+        summary=f"Restored revision {revision.pk} of {when}",
+    )
+    return update.revisions.order_by("-pk").first()

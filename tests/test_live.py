@@ -475,6 +475,8 @@ class AdminTests(TestCase):
             "published_at_1": "",
             "embargo_until_0": "",
             "embargo_until_1": "",
+            "citations-TOTAL_FORMS": "0",
+            "citations-INITIAL_FORMS": "0",
             "corrections-TOTAL_FORMS": "0",
             "corrections-INITIAL_FORMS": "0",
             "_save": "Save",
@@ -578,3 +580,6 @@ class DemoTests(TestCase):
         page = self.client.get(self.story.get_absolute_url()).text
         assert "Key events" in page and "What we know" in page
         assert json_ld(page)["@type"] == "LiveBlogPosting"
+        # Updates cite their sources; the anonymous one only as readers may know it.
+        assert "two people briefed on the decision" in page and "In a statement:" in page
+        assert "Demo Source" not in page

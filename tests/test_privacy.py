@@ -12,6 +12,7 @@ from django.utils import timezone
 from feedback.models import ErrorReport, Tip
 from fronts.curating import Entry, arrange, save_banner
 from fronts.models import Banner, Front
+from live.models import LiveUpdateCitation
 from stories import workflow
 from stories.models import Correction, Person, PreviewLink, Source, Story
 from tests.helpers.accounts import make_user
@@ -88,9 +89,20 @@ class CanaryTests(TestCase):
         )
         # Live coverage: a public update, and one in each hidden state; updates of a hidden story.
         make_live_story(cls.main)
-        add_update(cls.main, headline="A public update", authors=[staff])
+        public_update = add_update(cls.main, headline="A public update", authors=[staff])
+        # Its sources as a story's: the anonymous one by its description only.
+        LiveUpdateCitation.objects.create(
+            update=public_update,
+            source=secret,
+            is_anonymous=True,
+            public_description="a witness at the scene",
+        )
+        LiveUpdateCitation.objects.create(update=public_update, source=named)
         for update in hidden_updates(cls.main, canary=CANARY).values():
             update.authors.add(cls.secret_person)
+            LiveUpdateCitation.objects.create(
+                update=update, source=make_source(name=f"{CANARY} update source")
+            )
         cls.hidden_live = make_live_story(cls.hidden["draft"])
         add_update(cls.hidden_live, headline=f"{CANARY} update of a draft")
 
@@ -275,6 +287,15 @@ class CanaryTests(TestCase):
         text = response.text
         assert "a person in the room" in text
         assert "Public Records Office" in text
+        # The live update cites its sources by the same rule.
+        update = text[text.index("A public update") :]
+        assert "a witness at the scene" in update and "Public Records Office" in update
+        api = self.client.get(f"/api/v1/stories/{self.main.pk}/")
+        [cited] = [u for u in api.json()["live"]["updates"] if u["headline"] == "A public update"]
+        assert [c["name"] for c in cited["citations"]] == [
+            "a witness at the scene",
+            "Public Records Office",
+        ]
 
     def test_searching_for_hidden_words_finds_and_suggests_nothing(self):
         # The page echoes the query itself, so the canary is searched for through words that

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fronts.models import Banner, Front, FrontVersion, Slot
+from live import workflow as live_workflow
 from live.models import LiveCoverage, LiveUpdate
 from stories import workflow
 from stories.models import (
@@ -410,6 +411,8 @@ def _update_form(story, **changes):
         "headline": f"Filed {next(_runs)}",
         "body": "<p>Filed.</p>",
         "status": LiveUpdate.Status.SUBMITTED,
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
         "_save": "Save",
@@ -485,6 +488,35 @@ def edit_published_live_update(client):
     }
     client.post(reverse("admin:live_liveupdate_change", args=[update.pk]), data)
     return LiveUpdate.objects.get(pk=update.pk).headline == "Edited"
+
+
+def _edited_update(requires_approval, status):
+    """A live update saved twice through the workflow, so that it has two revisions."""
+    update = add_update(make_live_story(requires_approval=requires_approval), status=status)
+    live_workflow.save_update(update, by=workflow.SYSTEM)
+    update.headline = "Second headline"
+    live_workflow.save_update(update, by=workflow.SYSTEM)
+    return update
+
+
+def see_history_of_submitted_update(client):
+    update = _edited_update(True, LiveUpdate.Status.SUBMITTED)
+    url = reverse("admin:live_liveupdate_revisions", args=[update.pk])
+    return client.get(url).status_code == 200
+
+
+def restore_published_update_needing_approval(client):
+    update = _edited_update(True, LiveUpdate.Status.PUBLISHED)
+    first = update.revisions.order_by("pk").first()
+    client.post(reverse("admin:live_liveupdate_restore", args=[update.pk, first.pk]))
+    return LiveUpdate.objects.get(pk=update.pk).headline != "Second headline"
+
+
+def restore_submitted_update(client):
+    update = _edited_update(True, LiveUpdate.Status.SUBMITTED)
+    first = update.revisions.order_by("pk").first()
+    client.post(reverse("admin:live_liveupdate_restore", args=[update.pk, first.pk]))
+    return LiveUpdate.objects.get(pk=update.pk).headline != "Second headline"
 
 
 # Fronts and the banner: reporters see them; editors arrange them and publish banners.
@@ -606,6 +638,9 @@ MATRIX = [
     (pin_live_update, EDITOR_UP),
     (make_story_live, EDITOR_UP),
     (edit_published_live_update, EDITOR_UP),
+    (see_history_of_submitted_update, REPORTER_UP),
+    (restore_submitted_update, REPORTER_UP),
+    (restore_published_update_needing_approval, EDITOR_UP),
     *[
         (shown_by(kind)(act), REPORTER_UP if kind == "draft" else EDITOR_UP)
         for act in [

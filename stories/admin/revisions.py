@@ -100,15 +100,19 @@ class Names:
         return value or ""
 
     def _citation(self, c) -> str:
-        text = (
-            f"{Citation.CitedAs(c['cited_as']).label}: "
-            f"{self.source.get(cited_source_id(c), '(deleted)')}"
-        )
-        if c["is_anonymous"]:
-            text += f" — anonymous, shown as “{c['public_description']}”"
-        if c["supports"]:
-            text += f" — supports: {c['supports']}"
-        return text
+        return citation_text(c, self.source)
+
+
+def citation_text(c, sources) -> str:
+    """A citation of a snapshot as the newsroom reads it; ``sources``: id → name."""
+    text = (
+        f"{Citation.CitedAs(c['cited_as']).label}: {sources.get(cited_source_id(c), '(deleted)')}"
+    )
+    if c["is_anonymous"]:
+        text += f" — anonymous, shown as “{c['public_description']}”"
+    if c["supports"]:
+        text += f" — supports: {c['supports']}"
+    return text
 
 
 def word_diff(before: str, after: str, budget: diffing.Budget | None = None):
@@ -129,16 +133,22 @@ def _html(pieces) -> str:
     return mark_safe("".join(marked))  # escaped above
 
 
-def diff_rows(before: dict, after: dict) -> list[dict]:
-    """One row per field that differs: its label and both versions, readable."""
-    names = Names(before, after)
+def diff_rows(
+    before: dict, after: dict, *, keys=SNAPSHOT_KEYS, names=None, label=label, text_keys=TEXT_KEYS
+) -> list[dict]:
+    """One row per field that differs: its label and both versions, readable.
+
+    A story's snapshots by default; another kind of snapshot (a live update's) passes its
+    ``keys``, ``names`` (with ``display(key, value)``), ``label`` and ``text_keys``.
+    """
+    names = names or Names(before, after)
     budget = diffing.Budget()  # shared by every field of the comparison
     rows = []
-    for key in SNAPSHOT_KEYS:
+    for key in keys:
         if before.get(key) == after.get(key):
             continue
         old, new = names.display(key, before.get(key)), names.display(key, after.get(key))
-        if key in TEXT_KEYS:
+        if key in text_keys:
             old, new = word_diff(old, new, budget)
         rows.append({"key": key, "label": label(key), "before": old, "after": new})
     return rows

@@ -48,7 +48,7 @@ class SourceAdmin(VersionedAdminMixin, LockedOncePublishedMixin, NewsroomAdmin):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         # The database does not know which sources anonymous citations rely on.
         anonymous = [
-            f"An anonymous citation in “{citation.story}”"
+            f"An anonymous citation in “{citation.cited_in}”"
             for source in objs
             for citation in source.anonymous_citations()
         ]

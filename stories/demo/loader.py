@@ -98,7 +98,7 @@ def load_demo_coverage() -> list[str]:
             note(_add_story(story, data, people, sources))
 
     created += _give_heroes(heroes) + _link_related() + _arrange_home_front() + _write_about()
-    return created + load_live_coverage(people)
+    return created + load_live_coverage(people, sources)
 
 
 def _write_about() -> list[str]:

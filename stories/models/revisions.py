@@ -45,13 +45,13 @@ def take_snapshot(story) -> dict:
     citations = sorted(
         Citation.objects.filter(story=story), key=lambda c: (c.position, c.cited_source_id or 0)
     )
-    data["citations"] = [_citation_snapshot(citation) for citation in citations]
+    data["citations"] = [citation_snapshot(citation) for citation in citations]
     data["people"] = sorted(story.people.values_list("pk", flat=True))
     data["related_stories"] = sorted(story.related_stories.values_list("pk", flat=True))
     return data
 
 
-def _citation_snapshot(citation) -> dict:
+def citation_snapshot(citation) -> dict:
     # A revision keeps the source of an anonymous citation as the citation does: encrypted.
     data = {key: getattr(citation, key) for key in CITATION_KEYS if key != "source"}
     if citation.is_anonymous:
@@ -81,10 +81,9 @@ def changed_keys(before: dict, after: dict) -> list[str]:
     return [key for key in SNAPSHOT_KEYS if before.get(key) != after.get(key)]
 
 
-class Revision(models.Model):
-    """A story as it was after one save: who saved it, when, and every editable field."""
+class RecordedRevision(models.Model):
+    """Something as it was after one save: who saved it, when, and every editable field."""
 
-    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="revisions")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -96,8 +95,24 @@ class Revision(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["-pk"]
         get_latest_by = "pk"
+
+    @property
+    def author_name(self) -> str:
+        if self.created_by is None:
+            return "someone"
+        return self.created_by.get_full_name() or self.created_by.get_username()
+
+
+class Revision(RecordedRevision):
+    """A story as it was after one save."""
+
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="revisions")
+
+    class Meta(RecordedRevision.Meta):
+        pass
 
     def __str__(self):
         return f"Revision {self.pk} of {self.story}"
@@ -128,12 +143,6 @@ class Revision(models.Model):
             cls.objects.filter(story=story).order_by("-pk").values_list("pk", flat=True).first()
             or 0
         )
-
-    @property
-    def author_name(self) -> str:
-        if self.created_by is None:
-            return "someone"
-        return self.created_by.get_full_name() or self.created_by.get_username()
 
 
 def parse_snapshot_time(value):

@@ -34,15 +34,12 @@ class SourceQuerySet(models.QuerySet):
         The document must be marked public and the source cited by name in a story
         readers can see; anything else is for the newsroom only.
         """
-        stories = apps.get_model("stories", "Story").objects.public()
-        return (
-            self.exclude(document="")
-            .filter(
-                document_is_public=True,
-                citations__is_anonymous=False,
-                citations__story__in=stories,
-            )
-            .distinct()
+        cited = [
+            model.objects.seen_by_readers().filter(is_anonymous=False).values("source")
+            for model in citation_models()
+        ]
+        return self.exclude(document="").filter(
+            document_is_public=True, pk__in=cited[0].union(*cited[1:])
         )
 
 
@@ -130,8 +127,12 @@ class Source(Versioned):
     def anonymous_citations(self) -> list["Citation"]:
         """The citations that rely on this source without naming it. The database cannot
         tell (it holds their source encrypted), so each anonymous citation is opened."""
-        anonymous = Citation.objects.filter(is_anonymous=True).select_related("story")
-        return [c for c in anonymous if c.cited_source_id == self.pk]
+        return [
+            citation
+            for model in citation_models()
+            for citation in model.objects.filter(is_anonymous=True).select_related(model.cites_for)
+            if citation.cited_source_id == self.pk
+        ]
 
 
 class SourceAccess(models.Model):
@@ -172,7 +173,16 @@ class SourceAccess(models.Model):
         return None
 
 
+def citation_models() -> list[type["CitedSource"]]:
+    """Every kind of citation: a story's, and those other apps add (live updates')."""
+    return [model for model in apps.get_models() if issubclass(model, CitedSource)]
+
+
 class CitationQuerySet(models.QuerySet):
+    def seen_by_readers(self):
+        """Citations shown to readers: those of public stories."""
+        return self.filter(story__in=apps.get_model("stories", "Story").objects.public())
+
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for citation in objs:
@@ -180,11 +190,13 @@ class CitationQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class Citation(models.Model):
-    """How one story relies on one source.
+class CitedSource(models.Model):
+    """How a piece of journalism relies on one source: the rules every kind of citation keeps.
 
     A named citation links its source; an anonymous one keeps the source's id only encrypted
     (``sealed_source``), so that the database, or a copy of it, does not say who it is.
+    A concrete citation adds what it belongs to, its ``source`` foreign key (null, PROTECT)
+    and the constraints below, named for its own table.
     """
 
     class CitedAs(models.TextChoices):
@@ -195,12 +207,6 @@ class Citation(models.Model):
         DOCUMENT = "document", "Document reviewed by us"
         DATA = "data", "Data analysed by us"
 
-    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="citations")
-    # Null in the database for an anonymous citation, yet required in forms: ``seal`` moves
-    # the chosen source into ``sealed_source`` as the citation is saved.
-    source = models.ForeignKey(
-        Source, null=True, on_delete=models.PROTECT, related_name="citations"
-    )
     sealed_source = EncryptedTextField(blank=True, editable=False)
     cited_as = models.CharField(max_length=20, choices=CitedAs, default=CitedAs.ACCORDING_TO)
     supports = models.TextField(blank=True, help_text="What this source supports in the story.")
@@ -217,24 +223,12 @@ class Citation(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = CitationQuerySet.as_manager()
+    # What the citation belongs to ("story", "update"): one citation of a source each.
+    cites_for = ""
 
     class Meta:
+        abstract = True
         ordering = ["position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["story", "source"], name="citation_one_per_source"),
-            models.CheckConstraint(
-                condition=models.Q(is_anonymous=False) | ~models.Q(public_description=""),
-                name="citation_anonymous_has_description",
-                violation_error_message="An anonymous source needs a public description.",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(is_anonymous=False, source__isnull=False, sealed_source="")
-                | models.Q(is_anonymous=True, source__isnull=True),
-                name="citation_anonymous_source_is_sealed",
-                violation_error_message="An anonymous citation keeps its source sealed.",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.get_cited_as_display()} {self.public_name}"
@@ -250,19 +244,20 @@ class Citation(models.Model):
             )
         # The database cannot see an anonymous citation's source, so it cannot refuse a second
         # citation of it; this does.
-        others = Citation.objects.filter(story_id=self.story_id).exclude(pk=self.pk)
+        owner = f"{self.cites_for}_id"
+        others = type(self).objects.filter(**{owner: getattr(self, owner)}).exclude(pk=self.pk)
         if self.cited_source_id and any(
             other.cited_source_id == self.cited_source_id
             and (other.is_anonymous or self.is_anonymous)
             for other in others
         ):
-            raise ValidationError({"source": "This story already cites this source."})
+            raise ValidationError({"source": f"This {self.cites_for} already cites this source."})
 
     def validate_constraints(self, exclude=None):
         # The constraints hold for the row as it is stored, with an anonymous source sealed.
         stored = copy.copy(self)
         stored.seal()
-        super(Citation, stored).validate_constraints(exclude)
+        super(CitedSource, stored).validate_constraints(exclude)
 
     def seal(self):
         """Keep the source of an anonymous citation encrypted, and link a named one."""
@@ -307,6 +302,45 @@ class Citation(models.Model):
         if self.source.document_is_public:
             return self.source.document_url
         return ""
+
+
+def citation_constraints(owner: str, prefix: str) -> list:
+    """The constraints of a citation belonging to ``owner``, named with ``prefix``."""
+    return [
+        models.UniqueConstraint(fields=[owner, "source"], name=f"{prefix}_one_per_source"),
+        models.CheckConstraint(
+            condition=models.Q(is_anonymous=False) | ~models.Q(public_description=""),
+            name=f"{prefix}_anonymous_has_description",
+            violation_error_message="An anonymous source needs a public description.",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(is_anonymous=False, source__isnull=False, sealed_source="")
+            | models.Q(is_anonymous=True, source__isnull=True),
+            name=f"{prefix}_anonymous_source_is_sealed",
+            violation_error_message="An anonymous citation keeps its source sealed.",
+        ),
+    ]
+
+
+class Citation(CitedSource):
+    """How one story relies on one source."""
+
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="citations")
+    # Null in the database for an anonymous citation, yet required in forms: ``seal`` moves
+    # the chosen source into ``sealed_source`` as the citation is saved.
+    source = models.ForeignKey(
+        Source, null=True, on_delete=models.PROTECT, related_name="citations"
+    )
+
+    objects = CitationQuerySet.as_manager()
+    cites_for = "story"
+
+    class Meta(CitedSource.Meta):
+        constraints = citation_constraints("story", "citation")
+
+    @property
+    def cited_in(self):
+        return self.story
 
 
 def seal_source_id(source_id) -> str:

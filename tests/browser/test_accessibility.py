@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from feedback.models import ErrorReport, Tip
 from fronts.models import Banner, Front
+from live import workflow as live_workflow
+from live.models import LiveUpdate
 from stories.models import Autosave, Revision, Story, Tag
 from stories.tagging import merge_tags
 from tests.helpers.browser import MAIN_STORY, expected_status, log_in, make_staff, type_body
@@ -168,12 +170,23 @@ def admin_pages():
     )
     tip = Tip.objects.create(message="Look at the contracts.", contact="By post")
 
+    # A live update with its history: saved twice, the second time with a new headline.
+    update = LiveUpdate.objects.filter(story__slug="krause-resignation-live").first()
+    update.headline = f"{update.headline}, on the record"
+    live_workflow.save_update(update, by=chief)
+    first, second = update.revisions.order_by("-pk")[:2][::-1]
+    updates = "admin:live_liveupdate_"
+
     admin = "admin:stories_"
     return {
         "error report list": reverse("admin:feedback_errorreport_changelist"),
         "error report": reverse("admin:feedback_errorreport_change", args=[report.pk]),
         "tip list": reverse("admin:feedback_tip_changelist"),
         "tip": reverse("admin:feedback_tip_change", args=[tip.pk]),
+        "live update change form": reverse(f"{updates}change", args=[update.pk]),
+        "live update revision history": reverse(f"{updates}revisions", args=[update.pk]),
+        "live update revision diff": reverse(f"{updates}compare", args=[update.pk])
+        + f"?a={first.pk}&b={second.pk}",
         "desk (the admin home)": reverse("admin:index"),
         "front list": reverse(f"{front}changelist"),
         "front arranging page": reverse(f"{front}change", args=[home.pk]) + "?q=IRS",

@@ -6,18 +6,23 @@ from django.db.models import TextField, Value
 from django.db.models.functions import Cast
 
 from stories import encryption
-from stories.models import Revision
+from stories.models.revisions import RecordedRevision
 
 
 def encrypted_columns():
-    """Every encrypted field of every installed model: sources' secrets, and whatever else
-    the apps encrypt with the same keys (readers' tips)."""
+    """Every encrypted field of every installed model: sources' secrets, the sealed source of
+    every kind of citation (stories', live updates'), and readers' tips."""
     return [
         (model, field.name)
         for model in apps.get_models()
         for field in model._meta.concrete_fields
         if isinstance(field, encryption.EncryptedTextField)
     ]
+
+
+def revision_models():
+    """Every kind of revision, whose snapshots keep anonymous citations' sources sealed."""
+    return [model for model in apps.get_models() if issubclass(model, RecordedRevision)]
 
 
 class Tally:
@@ -41,8 +46,9 @@ class Tally:
 class Command(BaseCommand):
     help = (
         "Encrypt every source secret again with the first of SOURCE_ENCRYPTION_KEYS: contact "
-        "details, private notes and the sources of anonymous citations, in stories and in "
-        "their revisions, and readers' tips. Once it reports nothing left to re-encrypt, the other keys can be "
+        "details, private notes and the sources of anonymous citations, in stories and live "
+        "updates and in their revisions, and readers' tips. Once it reports nothing left to "
+        "re-encrypt, the other keys can be "
         "removed. Running it again changes nothing."
     )
 
@@ -51,7 +57,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             for model, field in encrypted_columns():
                 self.rotate_column(tally, model, field)
-            self.rotate_revisions(tally)
+            for model in revision_models():
+                self.rotate_revisions(tally, model)
         self.stdout.write(
             f"Re-encrypted {tally.rotated} values with the newest key; "
             f"{tally.current} already used it."
@@ -72,8 +79,8 @@ class Command(BaseCommand):
                 token = Value(rotated, output_field=TextField())
                 model.objects.filter(pk=pk).update(**{field: token})
 
-    def rotate_revisions(self, tally):
-        sealed = Revision.objects.annotate(text=Cast("snapshot", TextField())).filter(
+    def rotate_revisions(self, tally, model):
+        sealed = model.objects.annotate(text=Cast("snapshot", TextField())).filter(
             text__contains='"sealed_source"'
         )
         for revision in sealed.only("snapshot").iterator():
