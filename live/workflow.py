@@ -16,7 +16,7 @@ from django.utils import timezone
 from stories import changes
 from stories.models import Person, Source
 from stories.models.revisions import cited_source_id
-from stories.revisions import RestoreError
+from stories.revisions import RestoreError, check_sealed_sources
 from stories.workflow import SYSTEM
 
 from .models import (
@@ -242,11 +242,7 @@ def restore_update(revision, *, by) -> LiveUpdateRevision:
     )
     _require(can_change(by, update), "Only an editor changes a published update.")
     data = revision.snapshot
-    if any(c["is_anonymous"] and cited_source_id(c) is None for c in data["citations"]):
-        raise RestoreError(
-            "This revision cannot be restored: none of the keys in SOURCE_ENCRYPTION_KEYS opens "
-            "the source of one of its anonymous citations. Add the key it was made with back."
-        )
+    check_sealed_sources(data["citations"])
     sources = {cited_source_id(c) for c in data["citations"]}
     if Person.objects.filter(pk__in=data["authors"]).count() < len(data["authors"]) or (
         Source.objects.filter(pk__in=sources).count() < len(sources)

@@ -228,7 +228,8 @@ class RevisionTests(TestCase):
         change = self.client.get(reverse("admin:live_liveupdate_change", args=[update.pk]))
         history = reverse("admin:live_liveupdate_revisions", args=[update.pk])
         assert history in change.content.decode()
-        assert f'<th scope="row">{newer.pk}</th>' in self.client.get(history).content.decode()
+        listed = self.client.get(history).content.decode()
+        assert f'<th scope="row">{newer.pk}</th>' in listed and "<td>body</td>" in listed
         compare = reverse("admin:live_liveupdate_compare", args=[update.pk])
         page = self.client.get(f"{compare}?a={older.pk}&b={newer.pk}").content.decode()
         assert (
