@@ -126,16 +126,20 @@ def close_coverage(story, *, by, at=None) -> LiveCoverage:
 # Updates.
 
 
-def file_update(story, *, by, body, headline="", authors=(), status=None, **fields) -> LiveUpdate:
+def file_update(
+    story, *, by, body, headline="", authors=(), status=None, save_related=None, **fields
+) -> LiveUpdate:
     """File a new update on the live ``story``.
 
     Without ``status`` it goes to readers when ``by`` may publish it, and to the editors for
-    approval when not.
+    approval when not. ``save_related(update)`` adds what hangs off it (its sources) before
+    its first revision is taken.
     """
     if status is None:
         status = Status.PUBLISHED if can_publish(by, story) else Status.SUBMITTED
     update = LiveUpdate(story=story, headline=headline, body=body, **fields)
-    return save_update(update, by=by, status=status, authors=authors)
+    related = save_related and (lambda: save_related(update))
+    return save_update(update, by=by, status=status, authors=authors, save_related=related)
 
 
 @transaction.atomic
