@@ -17,7 +17,7 @@ from stories.models import Source
 from stories.models.revisions import cited_source_id
 from tests.helpers.accounts import make_user
 from tests.helpers.factories import make_person, make_source
-from tests.helpers.live import make_live_story
+from tests.helpers.live import add_update, make_live_story
 
 Status = LiveUpdate.Status
 
@@ -218,6 +218,16 @@ class RevisionTests(TestCase):
         workflow.pin(before, by=self.editor)
         workflow.pin(self.file(by=self.editor), by=self.editor)
         assert before.revisions.first().changed_fields == ["pinned"]
+
+    def test_opening_an_update_saved_before_revisions_were_kept_records_it_as_found(self):
+        update = add_update(self.story, status=Status.SUBMITTED)
+        self.client.force_login(self.editor)
+        self.client.get(reverse("admin:live_liveupdate_change", args=[update.pk]))
+        update.headline = "Changed"
+        workflow.save_update(update, by=self.editor)
+        found, saved = update.revisions.order_by("pk")
+        assert found.summary == "As found before the first recorded change"
+        assert saved.changed_fields == ["headline"]
 
     def test_editors_see_the_history_and_a_word_level_comparison(self):
         update = self.file()
