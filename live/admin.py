@@ -14,7 +14,13 @@ from stories.forms import VersionedForm
 from stories.models import Story
 
 from . import revision_views, workflow
-from .models import LiveCoverage, LiveUpdate, LiveUpdateCitation, LiveUpdateCorrection
+from .models import (
+    LiveCoverage,
+    LiveUpdate,
+    LiveUpdateCitation,
+    LiveUpdateCorrection,
+    LiveUpdateRevision,
+)
 
 
 @admin.register(LiveCoverage)
@@ -137,10 +143,11 @@ class LiveUpdateAdmin(VersionedAdminMixin, NewsroomAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         update = self.get_object(request, object_id)
-        context = {
-            "can_see_revisions": update is not None
-            and revision_views.may_see_history(self, request, update)
-        }
+        editable = update is not None and revision_views.may_see_history(self, request, update)
+        if editable and request.method == "GET":
+            # So that the first recorded change can be compared with the update as opened.
+            LiveUpdateRevision.baseline(update)
+        context = {"can_see_revisions": editable}
         return super().change_view(request, object_id, form_url, context | (extra_context or {}))
 
     def get_form(self, request, obj=None, change=False, **kwargs):

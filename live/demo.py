@@ -6,6 +6,7 @@ Written by the newsroom in its own words. Loaded by ``stories.demo.loader`` thro
 
 import datetime
 import zoneinfo
+from functools import partial
 
 from django.conf import settings
 
@@ -107,6 +108,18 @@ def _local(value):
     return naive.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
+def _cite(update, sources):
+    for position, (key, cited_as, anonymous_as) in enumerate(CITED.get(update.headline, []), 1):
+        LiveUpdateCitation.objects.create(
+            update=update,
+            source=sources[key],
+            cited_as=cited_as,
+            is_anonymous=bool(anonymous_as),
+            public_description=anonymous_as,
+            position=position,
+        )
+
+
 def load_live_coverage(people, sources) -> list[str]:
     """Make the demo's live story live with its updates, unless it already is; return what was
     created. ``people`` and ``sources`` map the demo's keys to them."""
@@ -123,17 +136,8 @@ def load_live_coverage(people, sources) -> list[str]:
             body=body,
             authors=[people[slug] for slug in authors],
             published_at=_local(when),
+            save_related=partial(_cite, sources=sources),
         )
-        cited = CITED.get(headline, [])
-        for position, (key, cited_as, anonymous_as) in enumerate(cited, start=1):
-            LiveUpdateCitation.objects.create(
-                update=update,
-                source=sources[key],
-                cited_as=cited_as,
-                is_anonymous=bool(anonymous_as),
-                public_description=anonymous_as,
-                position=position,
-            )
         if key_event:
             workflow.mark_key_event(update, by=SYSTEM)
         if pinned:

@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils.html import strip_tags
 
 from stories.admin.base import parse_id
-from stories.admin.revisions import Names, citation_text, diff_rows, format_time
+from stories.admin.revisions import citation_text, describe_changes, diff_rows, format_time
 from stories.models import Person, Source
 from stories.models.revisions import cited_source_id
 
@@ -31,14 +31,7 @@ def label(key: str) -> str:
     return LABELS.get(key) or str(LiveUpdate._meta.get_field(key).verbose_name)
 
 
-def describe_changes(keys) -> str:
-    names = [label(key) for key in keys]
-    if len(names) < 2:
-        return names[0] if names else "nothing visible"
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-class UpdateNames(Names):
+class UpdateNames:
     """The names behind the ids of a set of update snapshots, in one query per model."""
 
     def __init__(self, *snapshots):
@@ -99,7 +92,7 @@ def revisions(model_admin, request, object_id):
         "revisions.html",
         f"Revisions of “{update}”",
         original=update,
-        revisions=[(rev, describe_changes(rev.changed_fields)) for rev in history],
+        revisions=[(rev, describe_changes(rev.changed_fields, label)) for rev in history],
     )
 
 

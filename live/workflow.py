@@ -16,7 +16,7 @@ from django.utils import timezone
 from stories import changes
 from stories.models import Person, Source
 from stories.models.revisions import cited_source_id
-from stories.revisions import RestoreError
+from stories.revisions import RestoreError, check_sealed_sources
 from stories.workflow import SYSTEM
 
 from .models import (
@@ -126,16 +126,20 @@ def close_coverage(story, *, by, at=None) -> LiveCoverage:
 # Updates.
 
 
-def file_update(story, *, by, body, headline="", authors=(), status=None, **fields) -> LiveUpdate:
+def file_update(
+    story, *, by, body, headline="", authors=(), status=None, save_related=None, **fields
+) -> LiveUpdate:
     """File a new update on the live ``story``.
 
     Without ``status`` it goes to readers when ``by`` may publish it, and to the editors for
-    approval when not.
+    approval when not. ``save_related(update)`` adds what hangs off it (its sources) before
+    its first revision is taken.
     """
     if status is None:
         status = Status.PUBLISHED if can_publish(by, story) else Status.SUBMITTED
     update = LiveUpdate(story=story, headline=headline, body=body, **fields)
-    return save_update(update, by=by, status=status, authors=authors)
+    related = save_related and (lambda: save_related(update))
+    return save_update(update, by=by, status=status, authors=authors, save_related=related)
 
 
 @transaction.atomic
@@ -242,11 +246,7 @@ def restore_update(revision, *, by) -> LiveUpdateRevision:
     )
     _require(can_change(by, update), "Only an editor changes a published update.")
     data = revision.snapshot
-    if any(c["is_anonymous"] and cited_source_id(c) is None for c in data["citations"]):
-        raise RestoreError(
-            "This revision cannot be restored: none of the keys in SOURCE_ENCRYPTION_KEYS opens "
-            "the source of one of its anonymous citations. Add the key it was made with back."
-        )
+    check_sealed_sources(data["citations"])
     sources = {cited_source_id(c) for c in data["citations"]}
     if Person.objects.filter(pk__in=data["authors"]).count() < len(data["authors"]) or (
         Source.objects.filter(pk__in=sources).count() < len(sources)

@@ -13,6 +13,16 @@ class RestoreError(ValidationError):
     """A revision refers to things that no longer exist."""
 
 
+def check_sealed_sources(citations):
+    """Raise ``RestoreError`` if no key opens the source of one of the anonymous ``citations``
+    of a snapshot (a story's or a live update's)."""
+    if any(c["is_anonymous"] and cited_source_id(c) is None for c in citations):
+        raise RestoreError(
+            "This revision cannot be restored: none of the keys in SOURCE_ENCRYPTION_KEYS opens "
+            "the source of one of its anonymous citations. Add the key it was made with back."
+        )
+
+
 def _foreign_keys(values, *names):
     return {f"{key}_id" if key in names else key: value for key, value in values.items()}
 
@@ -30,11 +40,7 @@ def restore_revision(revision, user=None, *, note=""):
         if pks - found:
             missing.append(label)
 
-    if any(c["is_anonymous"] and cited_source_id(c) is None for c in data["citations"]):
-        raise RestoreError(
-            "This revision cannot be restored: none of the keys in SOURCE_ENCRYPTION_KEYS opens "
-            "the source of one of its anonymous citations. Add the key it was made with back."
-        )
+    check_sealed_sources(data["citations"])
     require(Section, [data["section"]], "its section")
     require(Image, [data["hero_image"]], "its hero image")
     require(Person, [b["person"] for b in data["bylines"]] + data["people"], "a person")

@@ -583,3 +583,5 @@ class DemoTests(TestCase):
         # Updates cite their sources; the anonymous one only as readers may know it.
         assert "two people briefed on the decision" in page and "In a statement:" in page
         assert "Demo Source" not in page
+        filed = updates.get(headline="Commissioner submits her resignation")
+        assert filed.revisions.earliest("pk").snapshot["citations"][0]["is_anonymous"]

@@ -17,7 +17,7 @@ from stories.models import Source
 from stories.models.revisions import cited_source_id
 from tests.helpers.accounts import make_user
 from tests.helpers.factories import make_person, make_source
-from tests.helpers.live import make_live_story
+from tests.helpers.live import add_update, make_live_story
 
 Status = LiveUpdate.Status
 
@@ -219,6 +219,16 @@ class RevisionTests(TestCase):
         workflow.pin(self.file(by=self.editor), by=self.editor)
         assert before.revisions.first().changed_fields == ["pinned"]
 
+    def test_opening_an_update_saved_before_revisions_were_kept_records_it_as_found(self):
+        update = add_update(self.story, status=Status.SUBMITTED)
+        self.client.force_login(self.editor)
+        self.client.get(reverse("admin:live_liveupdate_change", args=[update.pk]))
+        update.headline = "Changed"
+        workflow.save_update(update, by=self.editor)
+        found, saved = update.revisions.order_by("pk")
+        assert found.summary == "As found before the first recorded change"
+        assert saved.changed_fields == ["headline"]
+
     def test_editors_see_the_history_and_a_word_level_comparison(self):
         update = self.file()
         update.body = "<p>The council met at noon.</p>"
@@ -228,7 +238,8 @@ class RevisionTests(TestCase):
         change = self.client.get(reverse("admin:live_liveupdate_change", args=[update.pk]))
         history = reverse("admin:live_liveupdate_revisions", args=[update.pk])
         assert history in change.content.decode()
-        assert f'<th scope="row">{newer.pk}</th>' in self.client.get(history).content.decode()
+        listed = self.client.get(history).content.decode()
+        assert f'<th scope="row">{newer.pk}</th>' in listed and "<td>body</td>" in listed
         compare = reverse("admin:live_liveupdate_compare", args=[update.pk])
         page = self.client.get(f"{compare}?a={older.pk}&b={newer.pk}").content.decode()
         assert (

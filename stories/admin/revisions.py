@@ -33,7 +33,7 @@ def label(key: str) -> str:
     return str(Story._meta.get_field(key).verbose_name)
 
 
-def describe_changes(keys) -> str:
+def describe_changes(keys, label=label) -> str:
     names = [label(key) for key in keys]
     if not names:
         return "nothing visible"
