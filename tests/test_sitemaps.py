@@ -148,6 +148,7 @@ class SitePagesSitemapTests(TestCase):
             "/about/",
             "/ethics/",
             "/corrections-policy/",
+            "/contact-securely/",
             "/corrections/",
         }
         for path in self.entries():
