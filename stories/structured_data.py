@@ -276,6 +276,8 @@ def person(request, person):
         data["description"] = person.bio
     if person.profiles:
         data["sameAs"] = person.profiles
+    if person.contact_email:
+        data["email"] = person.contact_email
     if person.is_staff_member:
         data["worksFor"] = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME}
     elif person.organization:

@@ -248,6 +248,16 @@ class FeedPictureTests(TestCase):
 class FullTextFeedTests(TestCase):
     """/rss/full/ and /atom/full/ carry each story's whole body, as clean as on its page."""
 
+    def test_every_page_points_readers_and_feed_readers_at_them(self):
+        page = self.client.get(self.story.get_absolute_url())
+        self.assertContains(
+            page,
+            '<link rel="alternate" type="application/rss+xml" '
+            'title="The Ledger: latest stories in full (RSS)" href="/rss/full/">',
+        )
+        for url in ["/rss/full/", "/atom/full/"]:
+            self.assertContains(page, f'<a href="{url}">')
+
     @classmethod
     def setUpTestData(cls):
         cls.picture = make_image(alt_text="The Treasury at dusk", caption="", credit="A. Lens")

@@ -41,6 +41,7 @@ PEOPLE = [
         "title": "Tax and Treasury reporter",
         "organization": "The Ledger",
         "is_staff_member": True,
+        "public_email": "elena.marsh@ledger.example",
         "bio": "Elena Marsh covers the Treasury Department and the IRS. (Demo staff profile.)",
     },
     {
@@ -49,6 +50,7 @@ PEOPLE = [
         "title": "Congressional correspondent",
         "organization": "The Ledger",
         "is_staff_member": True,
+        "public_email": "jonah.pike@ledger.example",
         "bio": "Jonah Pike covers Congress and federal oversight. (Demo staff profile.)",
     },
     {
@@ -57,6 +59,7 @@ PEOPLE = [
         "title": "Privacy reporter",
         "organization": "The Ledger",
         "is_staff_member": True,
+        "public_email": "priya.raman@ledger.example",
         "bio": "Priya Raman writes about privacy, surveillance and government data. "
         "(Demo staff profile.)",
     },

@@ -63,6 +63,12 @@ class Person(KeepsOldSlugs, Versioned):
         "https:// address per line. Search engines read them to tell this person from others "
         "of the same name.",
     )
+    public_email = models.EmailField(
+        "e-mail for readers",
+        blank=True,
+        help_text="A work address readers may write to about this person's reporting. Shown "
+        "on their page while they are on the staff. Only an editor sets this.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -106,6 +112,12 @@ class Person(KeepsOldSlugs, Versioned):
         return [line.strip() for line in self.profile_urls.splitlines() if line.strip()]
 
     @property
+    def contact_email(self) -> str:
+        """The address readers may write to: a staff member's public e-mail, never anyone
+        else's."""
+        return self.public_email if self.is_staff_member else ""
+
+    @property
     def has_public_page(self) -> bool:
         return self.pk is not None and Person.objects.public().filter(pk=self.pk).exists()
 
@@ -120,8 +132,11 @@ class Person(KeepsOldSlugs, Versioned):
     @staticmethod
     def fields_for_editors_only(user) -> list[str]:
         """The fields ``user`` may not set on any person: marking someone as staff makes
-        their page public at once, a publishing decision."""
-        return [] if user.has_perm(PUBLISH_PERMISSION) else ["is_staff_member", "user"]
+        their page public at once, and an e-mail address on it invites readers to write, both
+        publishing decisions."""
+        if user.has_perm(PUBLISH_PERMISSION):
+            return []
+        return ["is_staff_member", "user", "public_email"]
 
     @staticmethod
     def of_user(user):
