@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
-from stories.admin.base import parse_id, within_sensible_years
+from stories.admin.base import admin_pages, parse_id, within_sensible_years
 from stories.models import Image, Story
 from stories.pagination import PAGE_SIZE, ListPage
 
@@ -30,15 +30,12 @@ SEARCH_RESULTS = 10
 
 
 def urls(model_admin):
-    def url(route, view, name):
-        view = model_admin.admin_site.admin_view(partial(view, model_admin))
-        return path(route, view, name=f"fronts_front_{name}")
-
-    return [
-        url("<int:object_id>/preview/", preview, "preview"),
-        url("<int:object_id>/history/", history, "history"),
-        url("<int:object_id>/history/<int:version_id>/restore/", restore, "restore"),
-    ]
+    return admin_pages(
+        model_admin,
+        ("<int:object_id>/preview/", preview, "preview"),
+        ("<int:object_id>/history/", history, "history"),
+        ("<int:object_id>/history/<int:version_id>/restore/", restore, "restore"),
+    )
 
 
 class MomentForm(forms.Form):

@@ -5,16 +5,13 @@ Whoever may edit an update sees its history and may restore it; the restore itse
 through ``live.workflow.restore_update``, which checks that again.
 """
 
-from functools import partial
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
-from django.urls import path
 from django.utils.html import strip_tags
 
-from stories.admin.base import parse_id
+from stories.admin.base import admin_pages, parse_id
 from stories.admin.revisions import citation_text, describe_changes, diff_rows, format_time
 from stories.models import Person, Source
 from stories.models.revisions import cited_source_id
@@ -58,15 +55,12 @@ class UpdateNames:
 
 
 def urls(model_admin):
-    def url(route, view, name):
-        view = model_admin.admin_site.admin_view(partial(view, model_admin))
-        return path(route, view, name=f"live_liveupdate_{name}")
-
-    return [
-        url("<int:object_id>/revisions/", revisions, "revisions"),
-        url("<int:object_id>/revisions/compare/", compare, "compare"),
-        url("<int:object_id>/revisions/<int:revision_id>/restore/", restore, "restore"),
-    ]
+    return admin_pages(
+        model_admin,
+        ("<int:object_id>/revisions/", revisions, "revisions"),
+        ("<int:object_id>/revisions/compare/", compare, "compare"),
+        ("<int:object_id>/revisions/<int:revision_id>/restore/", restore, "restore"),
+    )
 
 
 def may_see_history(model_admin, request, update) -> bool:

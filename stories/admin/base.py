@@ -1,6 +1,7 @@
 """What every admin of the newsroom shares: editor-only fields, locks, input checks, own pages."""
 
 import re
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import OperationalError, models, router
 from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
+from django.urls import path
 
 from newsroom.database import is_lock_timeout
 from stories import access
@@ -366,3 +368,18 @@ class LockedOncePublishedMixin:
                     "can change it. Ask an editor, or add a new one to use instead.",
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def admin_pages(model_admin, *pages):
+    """URL patterns for a model admin's own pages, each ``(route, view, name)``: the view is
+    called as ``view(model_admin, request, ...)`` behind the admin site's login and named
+    ``<app>_<model>_<name>`` like the admin's own."""
+    opts = model_admin.model._meta
+    return [
+        path(
+            route,
+            model_admin.admin_site.admin_view(partial(view, model_admin)),
+            name=f"{opts.app_label}_{opts.model_name}_{name}",
+        )
+        for route, view, name in pages
+    ]

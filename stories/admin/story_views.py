@@ -6,7 +6,7 @@ template under ``admin/stories/story/`` that extends ``admin/stories/_base.html`
 """
 
 import datetime
-from functools import partial, wraps
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +20,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect
-from django.urls import path
 from django.utils import timezone
 
 from newsroom.database import is_lock_timeout
@@ -28,36 +27,31 @@ from stories import autosaves, workflow
 from stories.models import Autosave, Correction, EditingPresence, PreviewLink, Revision, Story
 from stories.previews import render_preview
 
-from .base import parse_id
+from .base import admin_pages, parse_id
 from .revisions import describe_changes, diff_rows
 
 
 def urls(model_admin):
-    def url(route, view, name):
-        view = model_admin.admin_site.admin_view(partial(view, model_admin))
-        return path(route, view, name=f"stories_story_{name}")
-
-    return [
-        url("scheduled/", scheduled, "scheduled"),
-        url("<int:object_id>/transition/<slug:name>/", transition, "transition"),
-        url("<int:object_id>/lift-embargo/", lift_embargo, "lift_embargo"),
-        url("<int:object_id>/preview/", preview, "preview"),
-        url("<int:object_id>/preview-links/", share, "share"),
-        url(
-            "<int:object_id>/preview-links/<int:link_id>/revoke/", revoke_preview, "revoke_preview"
-        ),
-        url("<int:object_id>/revisions/", revisions, "revisions"),
-        url("<int:object_id>/revisions/compare/", compare, "compare"),
-        url("<int:object_id>/revisions/<int:revision_id>/restore/", restore, "restore"),
-        url("<int:object_id>/correct/", correct, "correct"),
-        url("<int:object_id>/retract/", retract, "retract"),
-        url("<int:object_id>/autosave/", autosave, "autosave"),
-        url("<int:object_id>/autosave/discard/", discard_autosave, "discard_autosave"),
-        url("autosave/", autosave, "autosave_new"),
-        url("autosave/discard/", discard_autosave, "discard_autosave_new"),
-        url("<int:object_id>/presence/", still_open, "still_open"),
-        url("<int:object_id>/presence/leave/", leave, "leave"),
-    ]
+    return admin_pages(
+        model_admin,
+        ("scheduled/", scheduled, "scheduled"),
+        ("<int:object_id>/transition/<slug:name>/", transition, "transition"),
+        ("<int:object_id>/lift-embargo/", lift_embargo, "lift_embargo"),
+        ("<int:object_id>/preview/", preview, "preview"),
+        ("<int:object_id>/preview-links/", share, "share"),
+        ("<int:object_id>/preview-links/<int:link_id>/revoke/", revoke_preview, "revoke_preview"),
+        ("<int:object_id>/revisions/", revisions, "revisions"),
+        ("<int:object_id>/revisions/compare/", compare, "compare"),
+        ("<int:object_id>/revisions/<int:revision_id>/restore/", restore, "restore"),
+        ("<int:object_id>/correct/", correct, "correct"),
+        ("<int:object_id>/retract/", retract, "retract"),
+        ("<int:object_id>/autosave/", autosave, "autosave"),
+        ("<int:object_id>/autosave/discard/", discard_autosave, "discard_autosave"),
+        ("autosave/", autosave, "autosave_new"),
+        ("autosave/discard/", discard_autosave, "discard_autosave_new"),
+        ("<int:object_id>/presence/", still_open, "still_open"),
+        ("<int:object_id>/presence/leave/", leave, "leave"),
+    )
 
 
 def get_story(model_admin, request, object_id, *, change=False, bare=False):
