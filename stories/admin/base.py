@@ -16,6 +16,7 @@ from django.contrib.admin.widgets import (
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import OperationalError, models, router
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -135,7 +136,19 @@ class HoldableIdsOnly:
 
 
 class CheckedAutocompleteSelect(HoldableIdsOnly, AutocompleteSelect):
-    pass
+    """Starts with an empty choice that says so, required or not, as a plain select does: a
+    required select needs one to start empty, and an empty option needs a text (select2 hides
+    it as its placeholder)."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        options = groups[0][1]
+        if options and options[0]["value"] == "":
+            options[0]["label"] = BLANK_CHOICE_DASH[0][1]
+        else:
+            chosen = any(option["selected"] for _, group, _ in groups for option in group)
+            options.insert(0, self.create_option(name, "", BLANK_CHOICE_DASH[0][1], not chosen, 0))
+        return groups
 
 
 class CheckedAutocompleteSelectMultiple(HoldableIdsOnly, AutocompleteSelectMultiple):
