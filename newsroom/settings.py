@@ -454,6 +454,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # No script reads the CSRF cookie: the admin's forms and the passkey script take the token
 # from the page.
 CSRF_COOKIE_HTTPONLY = True
+# A form refused by that check says why, on a page of the site, and how to send it again.
+CSRF_FAILURE_VIEW = "stories.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "strict-origin-when-cross-origin")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = os.environ.get("CROSS_ORIGIN_OPENER_POLICY", "same-origin")

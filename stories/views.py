@@ -8,12 +8,15 @@ from django.http import (
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseForbidden,
     HttpResponseServerError,
 )
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
@@ -235,6 +238,15 @@ def bad_request(request, exception):
 
 def server_error(request):
     return HttpResponseServerError(render_to_string("500.html", _error_context()))
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF check (cookies blocked, a page open too long, another
+    site's form): nothing was received; say so, and how to send it again."""
+    context = {**_error_context(), "no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    response = HttpResponseForbidden(render_to_string("403_csrf.html", context))
+    add_never_cache_headers(response)
+    return response
 
 
 @require_safe

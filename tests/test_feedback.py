@@ -259,9 +259,18 @@ class SendingATip(TestCase):
 
     def test_csrf_is_enforced(self):
         client = Client(enforce_csrf_checks=True)
-        assert client.post(self.url, tip_data()).status_code == 403
+        refused = client.post(self.url, tip_data(message="Look at <b>the contracts</b>."))
+        assert refused.status_code == 403
         assert Tip.objects.count() == 0
+        # The reader is told, on a page of the site, that nothing was sent and how to send it
+        # again; the page repeats nothing of what was posted and is never stored.
+        assert "Your form was not sent" in refused.text
+        assert "blocks cookies" in refused.text
+        assert "contracts" not in refused.text
+        assert "no-store" in refused["Cache-Control"]
         page = client.get(self.url)
+        stale = client.post(self.url, tip_data(csrfmiddlewaretoken="x" * 64))
+        assert stale.status_code == 403 and "did not match" in stale.text
         token = page.context["csrf_token"]
         assert client.post(self.url, tip_data(csrfmiddlewaretoken=str(token))).status_code == 302
         assert Tip.objects.count() == 1

@@ -7,6 +7,7 @@ from urllib.request import urlopen
 import pytest
 from django.contrib.auth.models import User
 from django.templatetags.static import static
+from django.test import Client
 
 from tests.helpers.admin_pages import admin_pages
 from tests.helpers.browser import expected_status
@@ -47,7 +48,7 @@ def fetch(url):
         return response.status, response.read().decode()
 
 
-def test_a_feedback_form_sent_back_with_errors_has_no_nu_checker_error(demo, client, vnu):
+def test_a_feedback_form_sent_back_or_refused_has_no_nu_checker_error(demo, client, vnu):
     documents = {
         "tip form with errors": client.post(demo["tip form"], {"contact": "x"}),
         "report form with errors": client.post(demo["report an error form"], {"email": "x"}),
@@ -55,6 +56,9 @@ def test_a_feedback_form_sent_back_with_errors_has_no_nu_checker_error(demo, cli
     for name, response in documents.items():
         assert response.status_code == 200 and "Your message was not sent" in response.text
         documents[name] = response.content.decode()
+    refused = Client(enforce_csrf_checks=True).post(demo["tip form"], {"message": "x"})
+    assert refused.status_code == 403 and "Your form was not sent" in refused.text
+    documents["tip form refused for want of its cookie"] = refused.content.decode()
     report = [
         f"{name}:\n    " + "\n    ".join(found)
         for name, found in vnu.errors(documents).items()
