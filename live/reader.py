@@ -17,7 +17,7 @@ import caching
 from stories.aggregates import json_list, read
 from stories.models import Person, Source, Story
 from stories.pagination import ListPage, page_number
-from stories.structured_data import iso, person_reference
+from stories.structured_data import headline, iso, person_reference
 
 from .models import LiveUpdate, LiveUpdateCitation, LiveUpdateCorrection
 
@@ -243,7 +243,7 @@ def live_blog_posting(request, story, article, context):
             "@type": "BlogPosting",
             "@id": update_url(request, story, update),
             "url": update_url(request, story, update),
-            "headline": (update.headline or strip_tags(update.body))[:110],
+            "headline": headline(update.headline or strip_tags(update.body)),
             "datePublished": iso(update.published_at),
             "articleBody": strip_tags(update.body),
             "author": [person_reference(request, person) for person in update.author_list],

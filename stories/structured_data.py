@@ -32,6 +32,18 @@ SHARE_WIDTH = 1200
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
+# Google shows at most this many characters of an article's headline.
+HEADLINE_LENGTH = 110
+
+
+def headline(text):
+    """``text`` as a headline of at most ``HEADLINE_LENGTH`` characters: a longer one ends at
+    a word, with an ellipsis, rather than in the middle of one."""
+    if len(text) <= HEADLINE_LENGTH:
+        return text
+    return text[: HEADLINE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-") + "…"
+
+
 def json_ld(data) -> str:
     """``data`` as a JSON-LD <script> element whose content cannot break out of it."""
     # On one line, which the C encoder writes: indented JSON is written by the pure-Python one.
@@ -178,7 +190,7 @@ def news_article(request, story):
         "@id": url,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "headline": (story.seo_headline or story.headline)[:110],
+        "headline": headline(story.seo_headline or story.headline),
         "description": story.dek,
         "datePublished": iso(story.published_at),
         "dateModified": iso(story.updated_for_readers or story.published_at),

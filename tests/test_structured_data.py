@@ -504,12 +504,17 @@ class GoogleArticleShapeTests(TestCase):
         # The demo's drawn hero is large enough for every shape.
         assert len(data["image"]) == 3
 
-    def test_long_headline_is_cut_to_110_characters(self):
-        story = make_public_story(headline="Budget " * 25)
+    def test_long_headline_is_cut_to_110_characters_at_a_word_with_an_ellipsis(self):
+        long = "Lawmakers question the data agreement, " * 4
+        story = make_public_story(headline=long.strip())
         add_byline(story, make_person(is_staff_member=True))
         data = structured_data(self.client.get(story.get_absolute_url()))
         assert_google_article(data)
-        assert data["headline"] == ("Budget " * 25)[:110]
+        assert len(data["headline"]) <= 110
+        assert data["headline"] == (
+            "Lawmakers question the data agreement, Lawmakers question the data agreement, "
+            "Lawmakers question the data…"
+        )
 
     def test_story_without_a_hero_still_has_the_shape_of_a_google_article(self):
         story = make_public_story()
