@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 import caching
+from fronts.models import HOME, FrontVersion
 from live.reader import latest_public_update
 
 from .models import Byline, Correction, Page, Person, Section, Story, Tag
@@ -249,8 +250,8 @@ class SitePagesSitemap(PagedSitemap):
     """The home page, the standing pages (About, Ethics, ...) and the corrections page: one page.
 
     The home page changes with the latest public story change (a story published, or updated
-    significantly, among the newest ``RECENT_STORIES``), the corrections page with its newest
-    correction, a standing page when it is saved.
+    significantly, among the newest ``RECENT_STORIES``) or with its front's arrangement, the
+    corrections page with its newest correction, a standing page when it is saved.
     """
 
     def page_count(self):
@@ -264,11 +265,19 @@ class SitePagesSitemap(PagedSitemap):
         )
     )
     pages = Prepared(lambda: Page.objects.order_by("slug").values_list("pk", "slug", "updated_at"))
+    home_arranged = Prepared(
+        lambda now: (
+            FrontVersion.objects.filter(front__key=HOME)
+            .in_effect(now)
+            .values_list("takes_effect_at", flat=True)[:1]
+        )
+    )
 
     def page(self, number):
         now = timezone.now()
         pages = self.pages()
         caching.label_rows(Page, [pk for pk, _, _ in pages])
+        caching.label(None, f"front-{HOME}")
         return [
             (reverse("stories:home"), self.home_changed(now)),
             *((reverse("stories:page", args=[slug]), updated) for _, slug, updated in pages),
@@ -279,7 +288,8 @@ class SitePagesSitemap(PagedSitemap):
         latest = _recent(now, RECENT_STORIES).aggregate(
             published=Max("published_at"), updated=Max("last_significant_update")
         )
-        return max(filter(None, [latest["published"], latest["updated"]]), default=None)
+        arranged = _first(self.home_arranged(now=now))
+        return max(filter(None, [latest["published"], latest["updated"], arranged]), default=None)
 
 
 SITEMAPS = {

@@ -55,7 +55,8 @@ LIST_PAGES = {
     "/sitemap.xml": 3,  # the newest public story, tag and person
     "/sitemap-stories.xml": 2,  # how many pages, then the page
     "/sitemap-sections.xml": 1,
-    "/sitemap-pages.xml": 3,  # the standing pages, the newest stories' times, newest correction
+    "/sitemap-pages.xml": 4,  # the standing pages, the newest stories' times, the home front's
+    # arrangement, the newest correction
     "/sitemap-tags.xml": 3,  # how many pages, the tags, their newest stories
     "/sitemap-people.xml": 3,
     "/news-sitemap.xml": 2,

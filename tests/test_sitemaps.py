@@ -5,6 +5,9 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 from django.utils.http import http_date
 
+from fronts import curating
+from fronts.curating import Entry
+from fronts.models import Front
 from stories import workflow
 from stories.models import Correction, Page, Story
 from tests.helpers.accounts import make_user
@@ -168,6 +171,17 @@ class SitePagesSitemapTests(TestCase):
         newest = make_public_story(published_at=now - datetime.timedelta(days=1))
         assert self.entries()["/"] == local_day(newest.published_at)
 
+    def test_the_home_page_changed_when_its_front_was_last_arranged(self):
+        now = timezone.now()
+        story = make_public_story(published_at=now - datetime.timedelta(days=9))
+        front, editor = Front.objects.of(), make_user("editor")
+        arranged = now - datetime.timedelta(days=2)
+        curating.arrange(front, [Entry(story.pk)], by=editor, takes_effect_at=arranged)
+        # An arrangement scheduled for later changes nothing readers see yet.
+        later = now + datetime.timedelta(days=3)
+        curating.arrange(front, [], by=editor, takes_effect_at=later)
+        assert self.entries()["/"] == local_day(arranged)
+
     def test_the_corrections_page_changed_with_its_newest_public_correction(self):
         assert self.entries()["/corrections/"] is None
         story = make_public_story()
@@ -214,6 +228,7 @@ class SitePagesSitemapPurgeTests(TestCase):
             lambda: Page.objects.create(title="Masthead", slug="masthead", body="<p>Us.</p>"),
             lambda: workflow.save_story(story, by=editor),
             lambda: make_public_story(),
+            lambda: curating.arrange(Front.objects.of(), [Entry(story.pk)], by=editor),
         ]
         for change in changes:
             with self.subTest(change=change):
