@@ -103,18 +103,12 @@ class NewsRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
         picture = item.get("picture")
         if picture is not None:
-            handler.startElement("media:content", picture.attributes())
-            if picture.description:
-                handler.addQuickElement(
-                    "media:description", picture.description, {"type": "plain"}
-                )
-            if picture.credit:
-                handler.addQuickElement("media:credit", picture.credit)
-            handler.endElement("media:content")
+            picture.write_media_content(handler)
 
 
 class NewsAtomFeed(Atom1Feed):
-    """Atom with one ``author`` per author; summaries are HTML, titles are text.
+    """Atom with one ``author`` per author and Media RSS pictures; summaries are HTML,
+    titles are text.
 
     Each entry is written as one string, with what ``Atom1Feed.add_item_elements`` writes
     through a SAX handler, in its order, then the authors: fifty entries of a dozen elements
@@ -130,6 +124,9 @@ class NewsAtomFeed(Atom1Feed):
         self.write_items(handler)
         handler.endElement("feed")
         outfile.write(handler.getvalue())
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
 
     def add_item(self, title, link, description, authors=(), **kwargs):
         super().add_item(title, link, html_of_text(description), authors=authors, **kwargs)
@@ -172,6 +169,10 @@ class NewsAtomFeed(Atom1Feed):
             parts.append(element("rights", item["item_copyright"]))
         for name, url in item["authors"]:
             parts += ["<author>", element("name", name), element("uri", url), "</author>"]
+        if (picture := item.get("picture")) is not None:
+            writer = XMLWriter("utf-8")
+            picture.write_media_content(writer)
+            parts.append(writer.getvalue())
         parts.append("</entry>")
         return "".join(parts)
 
@@ -187,6 +188,15 @@ class FeedPicture:
     height: int
     description: str
     credit: str
+
+    def write_media_content(self, handler):
+        """Write the picture as Media RSS ``media:content``, with its alt text and credit."""
+        handler.startElement("media:content", self.attributes())
+        if self.description:
+            handler.addQuickElement("media:description", self.description, {"type": "plain"})
+        if self.credit:
+            handler.addQuickElement("media:credit", self.credit)
+        handler.endElement("media:content")
 
     def attributes(self):
         return {

@@ -97,20 +97,23 @@ class FeedContentTests(TestCase):
                 assert enclosure.type == "image/jpeg"
                 assert enclosure.length == str(self.picture_size)
 
-    def test_rss_items_carry_their_hero_as_a_media_rss_rendition(self):
-        _, feed = self.parse("/rss/")
-        [media] = feed.entries[0].media_content
-        assert media == {
-            "url": self.picture_url,
-            "type": "image/jpeg",
-            "medium": "image",
-            "width": "1200",
-            "height": "675",
-            "filesize": str(self.picture_size),
-        }
-        # feedparser reads media:description, the alt text, as the entry's content.
-        assert feed.entries[0].content[0].value == "The Treasury building at dusk"
-        assert feed.entries[0].media_credit == [{"content": "Demo Photographer / The Ledger"}]
+    def test_items_carry_their_hero_as_a_media_rss_rendition(self):
+        for kind in FEED_KINDS:
+            with self.subTest(kind=kind):
+                _, feed = self.parse(f"/{kind}/")
+                [media] = feed.entries[0].media_content
+                assert media == {
+                    "url": self.picture_url,
+                    "type": "image/jpeg",
+                    "medium": "image",
+                    "width": "1200",
+                    "height": "675",
+                    "filesize": str(self.picture_size),
+                }
+                # feedparser reads media:description, the alt text, as the entry's content.
+                assert feed.entries[0].content[0].value == "The Treasury building at dusk"
+                credit = [{"content": "Demo Photographer / The Ledger"}]
+                assert feed.entries[0].media_credit == credit
 
     def test_the_feed_picture_is_a_rendition_never_the_upload(self):
         for kind in FEED_KINDS:
