@@ -357,6 +357,9 @@ class HandlingFeedback(TestCase):
                 got = tuple(self.status(role, url) for url in (reports, report, tips, tip))
                 assert got == statuses
         assert self.client.get(tips).status_code == 302  # readers are sent to sign in
+        refused = self.client_for("reporter").get(tip)
+        assert "This page is not open to you" in refused.text
+        assert "The mayor" not in refused.text
         editor_page = self.client_for("editor").get(tip).text
         assert "The mayor&#x27;s brother" in editor_page or "The mayor's brother" in editor_page
 

@@ -8,9 +8,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.templatetags.static import static
 from django.test import Client
+from django.urls import reverse
 
+from feedback.models import Tip
 from tests.helpers.admin_pages import admin_pages
-from tests.helpers.browser import expected_status
+from tests.helpers.browser import expected_status, make_staff
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +61,11 @@ def test_a_feedback_form_sent_back_or_refused_has_no_nu_checker_error(demo, clie
     refused = Client(enforce_csrf_checks=True).post(demo["tip form"], {"message": "x"})
     assert refused.status_code == 403 and "Your form was not sent" in refused.text
     documents["tip form refused for want of its cookie"] = refused.content.decode()
+    client.force_login(make_staff("reporter", "Reporter"))
+    tip = reverse("admin:feedback_tip_change", args=[Tip.objects.create(message="x").pk])
+    forbidden = client.get(tip)
+    assert forbidden.status_code == 403 and "not open to you" in forbidden.text
+    documents["a tip refused to a reporter"] = forbidden.content.decode()
     report = [
         f"{name}:\n    " + "\n    ".join(found)
         for name, found in vnu.errors(documents).items()
