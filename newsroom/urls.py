@@ -25,4 +25,5 @@ urlpatterns = [
 ]
 
 handler400 = "stories.views.bad_request"
+handler403 = "stories.views.permission_denied"
 handler500 = "stories.views.server_error"

@@ -240,11 +240,19 @@ def server_error(request):
     return HttpResponseServerError(render_to_string("500.html", _error_context()))
 
 
+def permission_denied(request, exception):
+    return _forbidden("403.html")
+
+
 def csrf_failure(request, reason=""):
     """A form sent without its CSRF check (cookies blocked, a page open too long, another
     site's form): nothing was received; say so, and how to send it again."""
-    context = {**_error_context(), "no_cookie": reason == REASON_NO_CSRF_COOKIE}
-    response = HttpResponseForbidden(render_to_string("403_csrf.html", context))
+    return _forbidden("403_csrf.html", no_cookie=reason == REASON_NO_CSRF_COOKIE)
+
+
+def _forbidden(template, **context):
+    # Refused to this user alone: never stored, by us or by anyone between.
+    response = HttpResponseForbidden(render_to_string(template, _error_context() | context))
     add_never_cache_headers(response)
     return response
 

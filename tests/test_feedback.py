@@ -359,6 +359,7 @@ class HandlingFeedback(TestCase):
         assert self.client.get(tips).status_code == 302  # readers are sent to sign in
         refused = self.client_for("reporter").get(tip)
         assert "This page is not open to you" in refused.text
+        assert "no-store" in refused["Cache-Control"]
         assert "The mayor" not in refused.text
         editor_page = self.client_for("editor").get(tip).text
         assert "The mayor&#x27;s brother" in editor_page or "The mayor's brother" in editor_page
